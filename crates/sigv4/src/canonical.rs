@@ -1,0 +1,287 @@
+//! The canonical request and the string to sign, as values whose `Display` is the spec's text.
+
+use crate::encode::{self, decode, encode_into, is_unreserved};
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+/// Headers never signed: they are computed by the signer, or changed by proxies and by the HTTP
+/// stack on the way (the same set the AWS SDKs leave out).
+const EXCLUDED_HEADERS: [&str; 4] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+];
+/// Headers left out of presigned URLs only, as the AWS SDKs do: the browser or tool that later
+/// opens the URL will not send them.
+const EXCLUDED_FROM_PRESIGNED: [&str; 2] = ["x-amz-user-agent", "x-amz-checksum-mode"];
+
+/// The canonical request, the first step of SigV4. `Display` prints exactly the text that is
+/// hashed, so it can be shown beside a server's when signatures disagree.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CanonicalRequest {
+    text: String,
+    signed_headers: Range<usize>,
+}
+
+impl CanonicalRequest {
+    /// The canonical request text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The `SignedHeaders` list, e.g. `host;x-amz-date`.
+    pub fn signed_headers(&self) -> &str {
+        &self.text[self.signed_headers.clone()]
+    }
+}
+
+impl fmt::Display for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for CanonicalRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A signed session token may be in the text: never print it from Debug.
+        f.debug_struct("CanonicalRequest")
+            .field("signed_headers", &self.signed_headers())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The string to sign, the second step of SigV4.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StringToSign {
+    pub(crate) text: String,
+}
+
+impl StringToSign {
+    /// The string to sign text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl fmt::Display for StringToSign {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// One header as it enters the canonical request: lower-case name, raw value.
+pub(crate) struct CanonicalHeader<'a> {
+    pub(crate) name: Cow<'a, str>,
+    pub(crate) value: &'a str,
+}
+
+/// Collects, lower-cases and sorts the headers to sign. `skip` names headers the signer sets
+/// itself, so a caller's stale copy is not signed twice.
+pub(crate) fn collect_headers<'a>(
+    headers: &'a [(&'a str, &'a str)],
+    presigned: bool,
+    skip: &[&str],
+    added: &[(&'static str, &'a str)],
+) -> Vec<CanonicalHeader<'a>> {
+    let mut collected = Vec::with_capacity(headers.len() + added.len());
+    for &(name, value) in headers {
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let excluded = EXCLUDED_HEADERS.contains(&&*name)
+            || (presigned && EXCLUDED_FROM_PRESIGNED.contains(&&*name))
+            || skip.contains(&&*name);
+        if !excluded {
+            collected.push(CanonicalHeader { name, value });
+        }
+    }
+    for &(name, value) in added {
+        collected.push(CanonicalHeader {
+            name: Cow::Borrowed(name),
+            value,
+        });
+    }
+    // Stable: repeated headers keep their order, as the spec joins them in order.
+    collected.sort_by(|a, b| a.name.cmp(&b.name));
+    collected
+}
+
+/// Writes `name1;name2;...` for the sorted headers, each name once.
+pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
+    let mut previous: Option<&str> = None;
+    for header in headers {
+        if previous == Some(&header.name) {
+            continue;
+        }
+        if previous.is_some() {
+            out.push(';');
+        }
+        out.push_str(&header.name);
+        previous = Some(&header.name);
+    }
+}
+
+/// Appends a header value trimmed, with inner runs of spaces collapsed to one. Line breaks of a
+/// folded (multi-line) header count as spaces. Tabs are kept, as the AWS SDKs keep them.
+fn write_trimmed_value(out: &mut String, value: &str) {
+    let is_space = |c: char| matches!(c, ' ' | '\r' | '\n');
+    let value = value.trim_matches(is_space);
+    let mut in_space = false;
+    let mut run_start = 0;
+    for (index, c) in value.char_indices() {
+        if is_space(c) {
+            if !in_space {
+                out.push_str(&value[run_start..index]);
+                out.push(' ');
+                in_space = true;
+            }
+        } else if in_space {
+            run_start = index;
+            in_space = false;
+        }
+    }
+    out.push_str(&value[run_start..]);
+}
+
+/// Appends the canonical header block: `name:value1,value2\n` per distinct name.
+pub(crate) fn write_canonical_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
+    let mut previous: Option<&str> = None;
+    for header in headers {
+        if previous == Some(&header.name) {
+            out.push(',');
+        } else {
+            if previous.is_some() {
+                out.push('\n');
+            }
+            out.push_str(&header.name);
+            out.push(':');
+        }
+        write_trimmed_value(out, header.value);
+        previous = Some(&header.name);
+    }
+    if previous.is_some() {
+        out.push('\n');
+    }
+}
+
+/// A query parameter, percent-encoded as SigV4 wants it.
+type EncodedParam<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+fn canonical_component(raw: &str) -> Cow<'_, str> {
+    if raw.bytes().all(is_unreserved) {
+        return Cow::Borrowed(raw);
+    }
+    let decoded = decode(raw, true);
+    let mut out = String::with_capacity(decoded.len() * 3);
+    encode_into(&mut out, &decoded, false);
+    Cow::Owned(out)
+}
+
+/// Parses the query as sent (decoding once; `+` is a space there) and re-encodes each name and
+/// value the SigV4 way.
+pub(crate) fn parse_query(query: &str) -> Vec<EncodedParam<'_>> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (canonical_component(name), canonical_component(value))
+        })
+        .collect()
+}
+
+/// Appends `a=1&b=2` sorted by encoded name, then encoded value.
+pub(crate) fn write_canonical_query(out: &mut String, params: &mut [EncodedParam<'_>]) {
+    params.sort_unstable();
+    for (index, (name, value)) in params.iter().enumerate() {
+        if index > 0 {
+            out.push('&');
+        }
+        out.push_str(name);
+        out.push('=');
+        out.push_str(value);
+    }
+}
+
+/// Assembles the canonical request from its already-canonical parts.
+pub(crate) struct CanonicalParts<'a, 'b> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) normalize_path: bool,
+    pub(crate) query: &'b mut [EncodedParam<'a>],
+    pub(crate) headers: &'b [CanonicalHeader<'a>],
+    pub(crate) payload: &'b str,
+}
+
+impl CanonicalParts<'_, '_> {
+    pub(crate) fn build(self) -> CanonicalRequest {
+        let header_bytes: usize = self
+            .headers
+            .iter()
+            .map(|h| h.name.len() * 2 + h.value.len() + 2)
+            .sum();
+        let query_bytes: usize = self.query.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+        let mut text = String::with_capacity(
+            self.method.len()
+                + self.path.len() * 3
+                + query_bytes
+                + header_bytes
+                + self.payload.len()
+                + 8,
+        );
+        text.push_str(self.method);
+        text.push('\n');
+        if self.normalize_path {
+            encode::canonical_path_generic(&mut text, self.path);
+        } else {
+            encode::canonical_path_s3(&mut text, self.path);
+        }
+        text.push('\n');
+        write_canonical_query(&mut text, self.query);
+        text.push('\n');
+        write_canonical_headers(&mut text, self.headers);
+        text.push('\n');
+        let start = text.len();
+        write_signed_headers(&mut text, self.headers);
+        let signed_headers = start..text.len();
+        text.push('\n');
+        text.push_str(self.payload);
+        CanonicalRequest {
+            text,
+            signed_headers,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_and_collapses_spaces() {
+        for (input, expected) in [
+            ("  a   b  ", "a b"),
+            ("value1\n  value2\n     value3", "value1 value2 value3"),
+            ("\"a   b   c\"", "\"a b c\""),
+            ("a\tb", "a\tb"),
+            ("", ""),
+            ("   ", ""),
+        ] {
+            let mut out = String::new();
+            write_trimmed_value(&mut out, input);
+            assert_eq!(out, expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn query_is_decoded_then_encoded() {
+        let mut params = parse_query("b=2&a=%7e&a=1&c&d=x+y&e=%2f/");
+        let mut out = String::new();
+        write_canonical_query(&mut out, &mut params);
+        assert_eq!(out, "a=1&a=~&b=2&c=&d=x%20y&e=%2F%2F");
+    }
+}

@@ -6,18 +6,14 @@
 use aws_credential_types::Credentials as AwsCredentials;
 use aws_sigv4::http_request::{
     PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest,
-    SignatureLocation as AwsLocation, SigningSettings as AwsSettings, UriPathNormalizationMode,
-    sign,
+    SignatureLocation as AwsLocation, SigningSettings as AwsSettings, UriPathNormalizationMode, sign,
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use sigv4::{
-    Credentials, Payload, Request, SignatureLocation, Signer, SigningKey, SigningSettings,
-    SigningTime,
-};
+use sigv4::{Credentials, Payload, Request, Signer, SigningKey, SigningSettings, SigningTime};
 use std::time::{Duration, UNIX_EPOCH};
 
 const ACCESS_KEY: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -37,10 +33,7 @@ const SCENARIOS: &[Scenario] = &[
         name: "get_range",
         method: "GET",
         target: "/photos/2024/my%20holiday%20photo.jpg",
-        headers: &[
-            ("host", "examplebucket.s3.us-east-1.amazonaws.com"),
-            ("range", "bytes=0-1048575"),
-        ],
+        headers: &[("host", "examplebucket.s3.us-east-1.amazonaws.com"), ("range", "bytes=0-1048575")],
         presign: false,
     },
     Scenario {
@@ -49,10 +42,7 @@ const SCENARIOS: &[Scenario] = &[
         target: "/reports/2024/q1%20summary.xlsx",
         headers: &[
             ("host", "examplebucket.s3.us-east-1.amazonaws.com"),
-            (
-                "content-type",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
+            ("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("x-amz-meta-author", "Jane Doe"),
             ("x-amz-meta-department", "finance"),
         ],
@@ -68,21 +58,13 @@ const SCENARIOS: &[Scenario] = &[
 ];
 
 fn our_settings(scenario: &Scenario) -> SigningSettings {
-    if scenario.presign {
-        SigningSettings::s3_presigned(3600)
-    } else {
-        SigningSettings::s3()
-    }
+    if scenario.presign { SigningSettings::s3_presigned(3600) } else { SigningSettings::s3() }
 }
 
 fn payload(scenario: &Scenario) -> Payload<'static> {
     // Header-signed requests declare a precomputed hash (as a streaming client does); presigned
     // URLs use UNSIGNED-PAYLOAD. Neither hashes a body inside the measurement.
-    if scenario.presign {
-        Payload::Unsigned
-    } else {
-        Payload::Sha256([7; 32])
-    }
+    if scenario.presign { Payload::Unsigned } else { Payload::Sha256([7; 32]) }
 }
 
 fn aws_sign(identity: &Identity, scenario: &Scenario) -> String {
@@ -111,13 +93,9 @@ fn aws_sign(identity: &Identity, scenario: &Scenario) -> String {
             "0707070707070707070707070707070707070707070707070707070707070707".to_owned(),
         )
     };
-    let request = SignableRequest::new(
-        scenario.method,
-        scenario.target,
-        scenario.headers.iter().copied(),
-        body,
-    )
-    .unwrap();
+    let request =
+        SignableRequest::new(scenario.method, scenario.target, scenario.headers.iter().copied(), body)
+            .unwrap();
     sign(request, &params).unwrap().signature().to_owned()
 }
 
@@ -132,8 +110,8 @@ fn signing(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("sign");
     for scenario in SCENARIOS {
-        let request = Request::new(scenario.method, scenario.target, scenario.headers)
-            .with_payload(payload(scenario));
+        let request =
+            Request::new(scenario.method, scenario.target, scenario.headers).with_payload(payload(scenario));
         let settings = our_settings(scenario);
         let signed = signer.sign(&request, &settings, time).unwrap();
         assert_eq!(
@@ -173,14 +151,9 @@ fn signing(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(chunk.len() as u64));
     let headers = [("host", "examplebucket.s3.amazonaws.com")];
     let request = Request::new("PUT", "/big", &headers).with_payload(Payload::StreamingSigned);
-    let mut chunk_signer = signer
-        .sign(&request, &SigningSettings::s3(), time)
-        .unwrap()
-        .chunk_signer()
-        .unwrap();
-    group.bench_function("64KiB", |b| {
-        b.iter(|| chunk_signer.sign_chunk(black_box(&chunk)))
-    });
+    let mut chunk_signer =
+        signer.sign(&request, &SigningSettings::s3(), time).unwrap().chunk_signer().unwrap();
+    group.bench_function("64KiB", |b| b.iter(|| chunk_signer.sign_chunk(black_box(&chunk))));
     group.finish();
 }
 

@@ -7,12 +7,7 @@ use std::ops::Range;
 
 /// Headers never signed: they are computed by the signer, or changed by proxies and by the HTTP
 /// stack on the way (the same set the AWS SDKs leave out).
-const EXCLUDED_HEADERS: [&str; 4] = [
-    "authorization",
-    "user-agent",
-    "x-amzn-trace-id",
-    "transfer-encoding",
-];
+const EXCLUDED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trace-id", "transfer-encoding"];
 /// Headers left out of presigned URLs only, as the AWS SDKs do: the browser or tool that later
 /// opens the URL will not send them.
 const EXCLUDED_FROM_PRESIGNED: [&str; 2] = ["x-amz-user-agent", "x-amz-checksum-mode"];
@@ -75,17 +70,20 @@ impl fmt::Display for StringToSign {
 pub(crate) struct CanonicalHeader<'a> {
     pub(crate) name: Cow<'a, str>,
     pub(crate) value: &'a str,
+    /// Written by the signer itself (a date, a hash, a token): already canonical.
+    pub(crate) canonical: bool,
 }
 
-/// Collects, lower-cases and sorts the headers to sign. `skip` names headers the signer sets
-/// itself, so a caller's stale copy is not signed twice.
+/// Collects, lower-cases and sorts the headers to sign, with the signer's own `added` ones.
+/// `set_by_signer` names headers the signer sets itself, so a caller's stale copy is not signed
+/// twice.
 pub(crate) fn collect_headers<'a>(
     headers: &'a [(&'a str, &'a str)],
     presigned: bool,
-    skip: &[&str],
-    added: &[(&'static str, &'a str)],
+    set_by_signer: impl Fn(&str) -> bool,
+    added: impl Iterator<Item = (&'static str, &'a str)>,
 ) -> Vec<CanonicalHeader<'a>> {
-    let mut collected = Vec::with_capacity(headers.len() + added.len());
+    let mut collected = Vec::with_capacity(headers.len() + 3);
     for &(name, value) in headers {
         let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
@@ -94,31 +92,33 @@ pub(crate) fn collect_headers<'a>(
         };
         let excluded = EXCLUDED_HEADERS.contains(&&*name)
             || (presigned && EXCLUDED_FROM_PRESIGNED.contains(&&*name))
-            || skip.contains(&&*name);
+            || set_by_signer(&name);
         if !excluded {
-            collected.push(CanonicalHeader { name, value });
+            collected.push(CanonicalHeader { name, value, canonical: false });
         }
     }
-    for &(name, value) in added {
-        collected.push(CanonicalHeader {
-            name: Cow::Borrowed(name),
-            value,
-        });
-    }
+    // The date and payload hash are written by the signer and need no trimming; a session token
+    // comes from the caller and is canonicalised like any value.
+    collected.extend(added.map(|(name, value)| CanonicalHeader {
+        name: Cow::Borrowed(name),
+        value,
+        canonical: name != "x-amz-security-token",
+    }));
     // Stable: repeated headers keep their order, as the spec joins them in order.
     collected.sort_by(|a, b| a.name.cmp(&b.name));
     collected
 }
 
-/// Writes `name1;name2;...` for the sorted headers, each name once.
-pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<'_>]) {
+/// Writes `name1;name2;...` for the sorted headers, each name once, with `separator` between
+/// them (`;`, or `%3B` inside a query string).
+pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<'_>], separator: &str) {
     let mut previous: Option<&str> = None;
     for header in headers {
         if previous == Some(&header.name) {
             continue;
         }
         if previous.is_some() {
-            out.push(';');
+            out.push_str(separator);
         }
         out.push_str(&header.name);
         previous = Some(&header.name);
@@ -128,20 +128,35 @@ pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<
 /// Appends a header value trimmed, with inner runs of spaces collapsed to one. Line breaks of a
 /// folded (multi-line) header count as spaces. Tabs are kept, as the AWS SDKs keep them.
 fn write_trimmed_value(out: &mut String, value: &str) {
-    let is_space = |c: char| matches!(c, ' ' | '\r' | '\n');
-    let value = value.trim_matches(is_space);
-    let mut in_space = false;
+    let bytes = value.as_bytes();
+    // Most values need nothing; these checks run on whole slices (memchr), not byte by byte.
+    let untouched = bytes.first().is_none_or(|&b| b != b' ')
+        && bytes.last().is_none_or(|&b| b != b' ')
+        && !bytes.contains(&b'\n')
+        && !bytes.contains(&b'\r')
+        && !value.contains("  ");
+    if untouched {
+        out.push_str(value);
+        return;
+    }
+    let is_space = |b: u8| matches!(b, b' ' | b'\r' | b'\n');
+    let value = value.trim_matches(|c| matches!(c, ' ' | '\r' | '\n'));
+    let bytes = value.as_bytes();
+    // Spaces are ASCII, so every cut below falls on a character boundary.
     let mut run_start = 0;
-    for (index, c) in value.char_indices() {
-        if is_space(c) {
-            if !in_space {
-                out.push_str(&value[run_start..index]);
-                out.push(' ');
-                in_space = true;
+    let mut index = 0;
+    while index < bytes.len() {
+        if is_space(bytes[index])
+            && (bytes[index] != b' ' || bytes.get(index + 1).copied().is_some_and(is_space))
+        {
+            out.push_str(&value[run_start..index]);
+            out.push(' ');
+            while index < bytes.len() && is_space(bytes[index]) {
+                index += 1;
             }
-        } else if in_space {
             run_start = index;
-            in_space = false;
+        } else {
+            index += 1;
         }
     }
     out.push_str(&value[run_start..]);
@@ -160,7 +175,11 @@ pub(crate) fn write_canonical_headers(out: &mut String, headers: &[CanonicalHead
             out.push_str(&header.name);
             out.push(':');
         }
-        write_trimmed_value(out, header.value);
+        if header.canonical {
+            out.push_str(header.value);
+        } else {
+            write_trimmed_value(out, header.value);
+        }
         previous = Some(&header.name);
     }
     if previous.is_some() {
@@ -183,15 +202,18 @@ fn canonical_component(raw: &str) -> Cow<'_, str> {
 
 /// Parses the query as sent (decoding once; `+` is a space there) and re-encodes each name and
 /// value the SigV4 way.
-pub(crate) fn parse_query(query: &str) -> Vec<EncodedParam<'_>> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (canonical_component(name), canonical_component(value))
-        })
-        .collect()
+/// `extra` reserves room for the parameters the signer will add.
+pub(crate) fn parse_query(query: &str, extra: usize) -> Vec<EncodedParam<'_>> {
+    let mut params = Vec::new();
+    if query.is_empty() && extra == 0 {
+        return params;
+    }
+    params.reserve_exact(query.bytes().filter(|&b| b == b'&').count() + 1 + extra);
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        params.push((canonical_component(name), canonical_component(value)));
+    }
+    params
 }
 
 /// Appends `a=1&b=2` sorted by encoded name, then encoded value.
@@ -219,19 +241,10 @@ pub(crate) struct CanonicalParts<'a, 'b> {
 
 impl CanonicalParts<'_, '_> {
     pub(crate) fn build(self) -> CanonicalRequest {
-        let header_bytes: usize = self
-            .headers
-            .iter()
-            .map(|h| h.name.len() * 2 + h.value.len() + 2)
-            .sum();
+        let header_bytes: usize = self.headers.iter().map(|h| h.name.len() * 2 + h.value.len() + 2).sum();
         let query_bytes: usize = self.query.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
         let mut text = String::with_capacity(
-            self.method.len()
-                + self.path.len() * 3
-                + query_bytes
-                + header_bytes
-                + self.payload.len()
-                + 8,
+            self.method.len() + self.path.len() * 3 + query_bytes + header_bytes + self.payload.len() + 8,
         );
         text.push_str(self.method);
         text.push('\n');
@@ -246,14 +259,11 @@ impl CanonicalParts<'_, '_> {
         write_canonical_headers(&mut text, self.headers);
         text.push('\n');
         let start = text.len();
-        write_signed_headers(&mut text, self.headers);
+        write_signed_headers(&mut text, self.headers, ";");
         let signed_headers = start..text.len();
         text.push('\n');
         text.push_str(self.payload);
-        CanonicalRequest {
-            text,
-            signed_headers,
-        }
+        CanonicalRequest { text, signed_headers }
     }
 }
 
@@ -270,6 +280,9 @@ mod tests {
             ("a\tb", "a\tb"),
             ("", ""),
             ("   ", ""),
+            ("a \r\n b", "a b"),
+            ("é  ü", "é ü"),
+            ("x \t y", "x \t y"),
         ] {
             let mut out = String::new();
             write_trimmed_value(&mut out, input);
@@ -279,7 +292,7 @@ mod tests {
 
     #[test]
     fn query_is_decoded_then_encoded() {
-        let mut params = parse_query("b=2&a=%7e&a=1&c&d=x+y&e=%2f/");
+        let mut params = parse_query("b=2&a=%7e&a=1&c&d=x+y&e=%2f/", 0);
         let mut out = String::new();
         write_canonical_query(&mut out, &mut params);
         assert_eq!(out, "a=1&a=~&b=2&c=&d=x%20y&e=%2F%2F");

@@ -25,12 +25,7 @@ pub struct ChunkSigner {
 
 impl ChunkSigner {
     pub(crate) fn new(key: Arc<SigningKey>, amz_date: AmzDate, seed: Signature) -> Self {
-        Self {
-            key,
-            amz_date,
-            previous: seed,
-            scratch: String::with_capacity(256),
-        }
+        Self { key, amz_date, previous: seed, scratch: String::with_capacity(256) }
     }
 
     /// The signature the next chunk will chain from (the seed before the first chunk).
@@ -48,12 +43,10 @@ impl ChunkSigner {
         self.scratch.push('\n');
         self.scratch.push_str(self.key.scope());
         self.scratch.push('\n');
-        self.scratch
-            .push_str(std::str::from_utf8(&previous).unwrap_or_default());
+        self.scratch.push_str(std::str::from_utf8(&previous).unwrap_or_default());
         self.scratch.push('\n');
         self.scratch.push_str(middle);
-        self.scratch
-            .push_str(std::str::from_utf8(&hash).unwrap_or_default());
+        self.scratch.push_str(std::str::from_utf8(&hash).unwrap_or_default());
     }
 
     /// The string to sign for the chunk `data`, without advancing the chain (for debugging).
@@ -77,11 +70,7 @@ impl ChunkSigner {
     /// Signs the trailer (after the final chunk) and returns its signature.
     pub fn sign_trailer(&mut self, trailers: &[(&str, &str)]) -> Signature {
         let canonical = canonical_trailers(trailers);
-        self.string_to_sign(
-            "AWS4-HMAC-SHA256-TRAILER",
-            "",
-            &sha256(canonical.as_bytes()),
-        );
+        self.string_to_sign("AWS4-HMAC-SHA256-TRAILER", "", &sha256(canonical.as_bytes()));
         self.previous = self.key.sign(self.scratch.as_bytes());
         self.previous
     }
@@ -118,10 +107,7 @@ impl ChunkSigner {
 }
 
 /// The chunk string-to-sign's fifth line: the hash of the empty string, as the spec requires.
-const EMPTY_LINE: &str = concat!(
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
-    "\n"
-);
+const EMPTY_LINE: &str = concat!("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "\n");
 
 /// The canonical trailer: `name:value\n` per trailer, names lower-cased, values trimmed.
 pub fn canonical_trailers(trailers: &[(&str, &str)]) -> String {
@@ -200,10 +186,8 @@ pub fn encoded_length(
     }
     // The final chunk: its header, then either CRLF or the trailer block and CRLF.
     total += 1 + signature_part + 2;
-    let trailer_bytes: u64 = trailers
-        .iter()
-        .map(|(name, value)| (name.len() + 1 + value.trim().len() + 2) as u64)
-        .sum();
+    let trailer_bytes: u64 =
+        trailers.iter().map(|(name, value)| (name.len() + 1 + value.trim().len() + 2) as u64).sum();
     total += trailer_bytes;
     if !trailers.is_empty() && framing == ChunkFraming::Signed {
         total += (TRAILER_SIGNATURE.len() + 64 + 2) as u64;
@@ -229,9 +213,6 @@ mod tests {
             encode_unsigned_chunk(chunk, &mut out);
         }
         encode_unsigned_final(&trailers, &mut out);
-        assert_eq!(
-            out.len() as u64,
-            encoded_length(10_000, 4096, ChunkFraming::Unsigned, &trailers)
-        );
+        assert_eq!(out.len() as u64, encoded_length(10_000, 4096, ChunkFraming::Unsigned, &trailers));
     }
 }

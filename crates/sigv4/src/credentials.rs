@@ -53,10 +53,7 @@ pub struct Credentials {
 
 impl Credentials {
     /// Long-term credentials.
-    pub fn new(
-        access_key_id: impl Into<String>,
-        secret_access_key: impl Into<SecretString>,
-    ) -> Self {
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<SecretString>) -> Self {
         Self {
             access_key_id: access_key_id.into(),
             secret_access_key: secret_access_key.into(),
@@ -103,8 +100,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_secrets() {
-        let credentials =
-            Credentials::new("AKID", "very-secret-key").with_session_token("token-value");
+        let credentials = Credentials::new("AKID", "very-secret-key").with_session_token("token-value");
         let shown = format!(
             "{credentials:?} {:?} {}",
             credentials.secret_access_key(),

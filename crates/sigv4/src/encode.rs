@@ -7,10 +7,37 @@ use std::borrow::Cow;
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Bytes that stay as they are: bit 0, the RFC 3986 unreserved set; bit 1, also `/`.
+static PLAIN: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            table[byte] = 0b11;
+        } else if b == b'/' {
+            table[byte] = 0b10;
+        }
+        byte += 1;
+    }
+    table
+};
+
 /// True for the RFC 3986 unreserved characters, which SigV4 never encodes.
 #[inline]
-pub(crate) const fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~')
+pub(crate) fn is_unreserved(byte: u8) -> bool {
+    PLAIN[usize::from(byte)] & 0b01 != 0
+}
+
+/// True for the unreserved characters and `/`, which S3 paths keep as they are.
+#[inline]
+fn is_path_plain(byte: u8) -> bool {
+    PLAIN[usize::from(byte)] & 0b10 != 0
+}
+
+#[inline]
+fn is_plain(byte: u8, keep_slash: bool) -> bool {
+    PLAIN[usize::from(byte)] & if keep_slash { 0b10 } else { 0b01 } != 0
 }
 
 #[inline]
@@ -25,7 +52,7 @@ fn push_encoded_byte(out: &mut String, byte: u8) {
 pub(crate) fn encode_into(out: &mut String, input: &[u8], keep_slash: bool) {
     let mut start = 0;
     for (index, &byte) in input.iter().enumerate() {
-        if is_unreserved(byte) || (keep_slash && byte == b'/') {
+        if is_plain(byte, keep_slash) {
             continue;
         }
         // The run before `index` is ASCII, so it is valid UTF-8 on its own.
@@ -42,9 +69,7 @@ fn ascii_run(bytes: &[u8]) -> &str {
 }
 
 fn needs_encoding(input: &[u8], keep_slash: bool) -> bool {
-    input
-        .iter()
-        .any(|&byte| !(is_unreserved(byte) || (keep_slash && byte == b'/')))
+    !input.iter().all(|&byte| is_plain(byte, keep_slash))
 }
 
 /// Encodes an S3 object key (or any path) for use in a request path: every byte except the
@@ -90,10 +115,7 @@ fn hex_value(byte: u8) -> Option<u8> {
 /// query strings, never to paths).
 pub(crate) fn decode(input: &str, plus_is_space: bool) -> Cow<'_, [u8]> {
     let bytes = input.as_bytes();
-    if !bytes
-        .iter()
-        .any(|&b| b == b'%' || (plus_is_space && b == b'+'))
-    {
+    if !bytes.iter().any(|&b| b == b'%' || (plus_is_space && b == b'+')) {
         return Cow::Borrowed(bytes);
     }
     let mut out = Vec::with_capacity(bytes.len());
@@ -101,22 +123,44 @@ pub(crate) fn decode(input: &str, plus_is_space: bool) -> Cow<'_, [u8]> {
     while index < bytes.len() {
         let byte = bytes[index];
         if byte == b'%' && index + 2 < bytes.len() {
-            if let (Some(high), Some(low)) =
-                (hex_value(bytes[index + 1]), hex_value(bytes[index + 2]))
-            {
+            if let (Some(high), Some(low)) = (hex_value(bytes[index + 1]), hex_value(bytes[index + 2])) {
                 out.push(high << 4 | low);
                 index += 3;
                 continue;
             }
         }
-        out.push(if plus_is_space && byte == b'+' {
-            b' '
-        } else {
-            byte
-        });
+        out.push(if plus_is_space && byte == b'+' { b' ' } else { byte });
         index += 1;
     }
     Cow::Owned(out)
+}
+
+/// True when decoding and re-encoding `path` would give it back unchanged: only unreserved
+/// bytes, `/`, and upper-case escapes of bytes that need escaping. This is how well-behaved
+/// clients (ours included) send paths, so the common case is a copy.
+fn is_canonically_encoded(path: &[u8]) -> bool {
+    let mut index = 0;
+    while index < path.len() {
+        let byte = path[index];
+        if is_path_plain(byte) {
+            index += 1;
+            continue;
+        }
+        if byte != b'%' || index + 2 >= path.len() {
+            return false;
+        }
+        let upper_hex = |b: u8| b.is_ascii_digit() || (b'A'..=b'F').contains(&b);
+        let (high, low) = (path[index + 1], path[index + 2]);
+        if !upper_hex(high) || !upper_hex(low) {
+            return false;
+        }
+        let value = hex_value(high).unwrap_or(0) << 4 | hex_value(low).unwrap_or(0);
+        if is_path_plain(value) {
+            return false;
+        }
+        index += 3;
+    }
+    true
 }
 
 /// The canonical form of a wire path in S3 mode: decoded once and encoded once, never
@@ -124,7 +168,7 @@ pub(crate) fn decode(input: &str, plus_is_space: bool) -> Cow<'_, [u8]> {
 /// different key from the one sent.
 pub(crate) fn canonical_path_s3(out: &mut String, path: &str) {
     let path = if path.is_empty() { "/" } else { path };
-    if !needs_encoding(path.as_bytes(), true) {
+    if is_canonically_encoded(path.as_bytes()) {
         out.push_str(path);
         return;
     }
@@ -144,9 +188,7 @@ pub(crate) fn canonical_path_generic(out: &mut String, path: &str) {
 /// suite expects. A path that ended in a directory keeps its trailing slash.
 fn normalize_path(path: &str) -> Cow<'_, str> {
     let clean = !path.contains("//")
-        && !path
-            .split('/')
-            .any(|segment| segment == "." || segment == "..")
+        && !path.split('/').any(|segment| segment == "." || segment == "..")
         && path.starts_with('/');
     if clean {
         return Cow::Borrowed(path);
@@ -199,6 +241,22 @@ mod tests {
         assert_eq!(&*decode("a%2Fb%2", false), b"a/b%2");
         assert_eq!(&*decode("a%zz+", true), b"a%zz ");
         assert_eq!(&*decode("%41%4a", false), b"AJ");
+    }
+
+    #[test]
+    fn canonical_paths_are_recognised() {
+        for (path, canonical) in [
+            ("/a/b%20c", true),
+            ("/a%2Fb", false), // an escaped slash decodes to a separator
+            ("/a%7E", false),  // an escaped unreserved byte is written bare
+            ("/a%2f", false),
+            ("/a%2", false),
+            ("/a%", false),
+            ("/a b", false),
+            ("/%E1%88%B4", true),
+        ] {
+            assert_eq!(is_canonically_encoded(path.as_bytes()), canonical, "{path}");
+        }
     }
 
     #[test]

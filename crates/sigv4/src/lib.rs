@@ -39,10 +39,7 @@ pub use encode::{encode_path, encode_query_component};
 pub use error::SigningError;
 pub use hash::{HmacKey, sha256, sha256_hex};
 pub use request::{
-    ContentSha256Header, Payload, Request, SessionTokenMode, SignatureLocation, SigningSettings,
-    UriMode,
+    ContentSha256Header, Payload, Request, SessionTokenMode, SignatureLocation, SigningSettings, UriMode,
 };
-pub use signer::{
-    ALGORITHM, MAX_PRESIGNED_EXPIRY_SECONDS, Signature, SignedRequest, Signer, SigningKey,
-};
+pub use signer::{ALGORITHM, MAX_PRESIGNED_EXPIRY_SECONDS, Signature, SignedRequest, Signer, SigningKey};
 pub use time::{AmzDate, SigningTime};

@@ -63,13 +63,9 @@ impl RawRequest {
     pub fn parse(input: &[u8]) -> Result<Self, RawRequestError> {
         let (head, body) = split_head(input);
         let head = std::str::from_utf8(head).map_err(|_| RawRequestError::NotUtf8)?;
-        let mut lines = head
-            .split('\n')
-            .map(|line| line.strip_suffix('\r').unwrap_or(line));
-        let request_line = lines
-            .by_ref()
-            .find(|line| !line.trim().is_empty())
-            .ok_or(RawRequestError::Empty)?;
+        let mut lines = head.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line));
+        let request_line =
+            lines.by_ref().find(|line| !line.trim().is_empty()).ok_or(RawRequestError::Empty)?;
         let bad_line = || RawRequestError::BadRequestLine(request_line.to_owned());
         // The target may hold spaces (the suite's `GET /example space/ HTTP/1.1`): the method is
         // the first word and the version the last.
@@ -86,9 +82,7 @@ impl RawRequest {
         for (index, line) in lines.enumerate() {
             let line_number = index + 2;
             if line.starts_with([' ', '\t']) {
-                let last = headers
-                    .last_mut()
-                    .ok_or(RawRequestError::OrphanContinuation(line_number))?;
+                let last = headers.last_mut().ok_or(RawRequestError::OrphanContinuation(line_number))?;
                 last.1.push('\n');
                 last.1.push_str(line);
                 continue;
@@ -96,17 +90,12 @@ impl RawRequest {
             if line.is_empty() {
                 continue;
             }
-            let (name, value) =
-                line.split_once(':')
-                    .ok_or_else(|| RawRequestError::HeaderWithoutColon {
-                        line: line_number,
-                        text: line.to_owned(),
-                    })?;
+            let (name, value) = line.split_once(':').ok_or_else(|| RawRequestError::HeaderWithoutColon {
+                line: line_number,
+                text: line.to_owned(),
+            })?;
             if name.is_empty() || name.contains(char::is_whitespace) {
-                return Err(RawRequestError::HeaderWithoutColon {
-                    line: line_number,
-                    text: line.to_owned(),
-                });
+                return Err(RawRequestError::HeaderWithoutColon { line: line_number, text: line.to_owned() });
             }
             headers.push((name.to_owned(), value.to_owned()));
         }
@@ -121,25 +110,18 @@ impl RawRequest {
 
     /// The headers as borrowed pairs, for [`Request::headers`].
     pub fn header_pairs(&self) -> Vec<(&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
-            .collect()
+        self.headers.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect()
     }
 
     /// A signable view of this request with `payload`; `headers` comes from
     /// [`RawRequest::header_pairs`].
-    pub fn to_request<'a>(
-        &'a self,
-        headers: &'a [(&'a str, &'a str)],
-        payload: Payload<'a>,
-    ) -> Request<'a> {
+    pub fn to_request<'a>(&'a self, headers: &'a [(&'a str, &'a str)], payload: Payload<'a>) -> Request<'a> {
         Request::new(&self.method, &self.target, headers).with_payload(payload)
     }
 
     /// The request target with a presigned URL's query parameters appended.
     pub fn signed_target(&self, signed: &SignedRequest) -> String {
-        if signed.query().is_empty() {
+        if signed.query_string().is_empty() {
             return self.target.clone();
         }
         let separator = if self.target.contains('?') { '&' } else { '?' };
@@ -149,12 +131,7 @@ impl RawRequest {
     /// The signed request as text: this request with the signer's headers or query parameters
     /// added, in the suite's `*-signed-request.txt` format.
     pub fn render_signed(&self, signed: &SignedRequest) -> Vec<u8> {
-        let mut out = format!(
-            "{} {} {}\n",
-            self.method,
-            self.signed_target(signed),
-            self.version
-        );
+        let mut out = format!("{} {} {}\n", self.method, self.signed_target(signed), self.version);
         for (name, value) in &self.headers {
             out.push_str(&format!("{name}:{value}\n"));
         }
@@ -174,28 +151,18 @@ mod tests {
 
     #[test]
     fn parses_folded_headers_and_body() {
-        let raw = RawRequest::parse(b"POST /a b?x=1 HTTP/1.1\r\nHost:h\r\nX: 1\r\n  2\r\n\r\nbody")
-            .unwrap();
+        let raw = RawRequest::parse(b"POST /a b?x=1 HTTP/1.1\r\nHost:h\r\nX: 1\r\n  2\r\n\r\nbody").unwrap();
         assert_eq!(raw.method, "POST");
         assert_eq!(raw.target, "/a b?x=1");
-        assert_eq!(
-            raw.headers,
-            vec![("Host".into(), "h".into()), ("X".into(), " 1\n  2".into())]
-        );
+        assert_eq!(raw.headers, vec![("Host".into(), "h".into()), ("X".into(), " 1\n  2".into())]);
         assert_eq!(raw.body, b"body");
     }
 
     #[test]
     fn rejects_bad_input() {
         assert_eq!(RawRequest::parse(b"  \n"), Err(RawRequestError::Empty));
-        assert!(matches!(
-            RawRequest::parse(b"GET\n"),
-            Err(RawRequestError::BadRequestLine(_))
-        ));
-        assert!(matches!(
-            RawRequest::parse(b"GET / FTP\n"),
-            Err(RawRequestError::BadRequestLine(_))
-        ));
+        assert!(matches!(RawRequest::parse(b"GET\n"), Err(RawRequestError::BadRequestLine(_))));
+        assert!(matches!(RawRequest::parse(b"GET / FTP\n"), Err(RawRequestError::BadRequestLine(_))));
         assert!(matches!(
             RawRequest::parse(b"GET / HTTP/1.1\nHost example\n"),
             Err(RawRequestError::HeaderWithoutColon { line: 2, .. })
@@ -204,9 +171,6 @@ mod tests {
             RawRequest::parse(b"GET / HTTP/1.1\n folded\n"),
             Err(RawRequestError::OrphanContinuation(2))
         );
-        assert_eq!(
-            RawRequest::parse(b"GET / HTTP/1.1\nA:\xff\n"),
-            Err(RawRequestError::NotUtf8)
-        );
+        assert_eq!(RawRequest::parse(b"GET / HTTP/1.1\nA:\xff\n"), Err(RawRequestError::NotUtf8));
     }
 }

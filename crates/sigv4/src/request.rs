@@ -23,13 +23,7 @@ impl<'a> Request<'a> {
     /// body; set [`Request::payload`] for another.
     pub fn new(method: &'a str, target: &'a str, headers: &'a [(&'a str, &'a str)]) -> Self {
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        Self {
-            method,
-            path,
-            query,
-            headers,
-            payload: Payload::Bytes(b""),
-        }
+        Self { method, path, query, headers, payload: Payload::Bytes(b"") }
     }
 
     /// The same request with another payload.
@@ -84,9 +78,7 @@ impl Payload<'_> {
             Self::StreamingSignedTrailer => {
                 PayloadText::Literal("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
             }
-            Self::StreamingUnsignedTrailer => {
-                PayloadText::Literal("STREAMING-UNSIGNED-PAYLOAD-TRAILER")
-            }
+            Self::StreamingUnsignedTrailer => PayloadText::Literal("STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
         }
     }
 }
@@ -159,10 +151,7 @@ impl SigningSettings {
 
     /// A presigned S3 URL valid for `expires_in_seconds`.
     pub const fn s3_presigned(expires_in_seconds: u32) -> Self {
-        Self {
-            location: SignatureLocation::Query { expires_in_seconds },
-            ..Self::s3()
-        }
+        Self { location: SignatureLocation::Query { expires_in_seconds }, ..Self::s3() }
     }
 
     /// Header signing for services other than S3 (normalised, doubly encoded paths).

@@ -4,13 +4,13 @@ use crate::SigningError;
 use crate::canonical::{self, CanonicalParts, CanonicalRequest, StringToSign};
 use crate::chunked::ChunkSigner;
 use crate::credentials::Credentials;
-use crate::encode::encode_query_component;
-use crate::hash::{HmacKey, hex32, sha256};
+use crate::encode::encode_into;
+use crate::hash::{HmacKey, MessagePrefix, hex32, sha256};
 use crate::request::{
-    ContentSha256Header, Payload, Request, SessionTokenMode, SignatureLocation, SigningSettings,
-    UriMode,
+    ContentSha256Header, Payload, Request, SessionTokenMode, SignatureLocation, SigningSettings, UriMode,
 };
 use crate::time::{AmzDate, SigningTime};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use subtle::ConstantTimeEq;
@@ -115,7 +115,18 @@ pub struct Signer {
     credentials: Credentials,
     region: String,
     service: String,
-    cached_key: Mutex<Option<Arc<SigningKey>>>,
+    cache: Mutex<Option<Cached>>,
+}
+
+/// The last key derived, and the last signing time formatted: many requests are signed within
+/// the same second and almost all within the same day.
+struct Cached {
+    key: Arc<SigningKey>,
+    unix_seconds: i64,
+    amz_date: AmzDate,
+    /// The first 64 bytes of every string to sign in this second are the same
+    /// (`AWS4-HMAC-SHA256\n` + time + scope); their HMAC block is computed once.
+    string_to_sign_prefix: Option<Arc<MessagePrefix>>,
 }
 
 impl fmt::Debug for Signer {
@@ -130,17 +141,8 @@ impl fmt::Debug for Signer {
 
 impl Signer {
     /// A signer for `service` (`s3` for S3) in `region`.
-    pub fn new(
-        credentials: Credentials,
-        region: impl Into<String>,
-        service: impl Into<String>,
-    ) -> Self {
-        Self {
-            credentials,
-            region: region.into(),
-            service: service.into(),
-            cached_key: Mutex::new(None),
-        }
+    pub fn new(credentials: Credentials, region: impl Into<String>, service: impl Into<String>) -> Self {
+        Self { credentials, region: region.into(), service: service.into(), cache: Mutex::new(None) }
     }
 
     /// The credentials this signer uses.
@@ -155,23 +157,58 @@ impl Signer {
 
     /// The signing key for the day of `date`, derived at most once per day.
     pub fn signing_key(&self, date: &AmzDate) -> Arc<SigningKey> {
-        let wanted = &date.as_str().as_bytes()[..8];
-        // A poisoned lock only means another thread panicked mid-update of a cache; rebuild it.
-        let mut cached = self
-            .cached_key
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner());
-        if let Some(key) = cached.as_ref().filter(|key| key.date == wanted) {
-            return Arc::clone(key);
+        let mut cache = self.lock_cache();
+        let key = self.key_for_day(cache.as_ref(), date);
+        if cache.as_ref().is_none_or(|cached| !Arc::ptr_eq(&cached.key, &key)) {
+            *cache = Some(Cached {
+                key: Arc::clone(&key),
+                unix_seconds: i64::MIN,
+                amz_date: *date,
+                string_to_sign_prefix: None,
+            });
         }
-        let key = Arc::new(SigningKey::derive(
-            self.credentials.secret_access_key().expose(),
-            date,
-            &self.region,
-            &self.service,
-        ));
-        *cached = Some(Arc::clone(&key));
         key
+    }
+
+    /// The key for `time`'s day and `time` formatted, from the cache where possible.
+    fn key_for_time(&self, time: SigningTime) -> PerSecond {
+        let mut cache = self.lock_cache();
+        if let Some(cached) = cache.as_ref().filter(|cached| cached.unix_seconds == time.unix_seconds()) {
+            return PerSecond {
+                key: Arc::clone(&cached.key),
+                amz_date: cached.amz_date,
+                string_to_sign_prefix: cached.string_to_sign_prefix.clone(),
+            };
+        }
+        let amz_date = time.amz_date();
+        let key = self.key_for_day(cache.as_ref(), &amz_date);
+        let string_to_sign_prefix = string_to_sign_first_block(&amz_date, key.scope())
+            .map(|block| Arc::new(key.key.absorb_first_block(&block)));
+        *cache = Some(Cached {
+            key: Arc::clone(&key),
+            unix_seconds: time.unix_seconds(),
+            amz_date,
+            string_to_sign_prefix: string_to_sign_prefix.clone(),
+        });
+        PerSecond { key, amz_date, string_to_sign_prefix }
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
+        // A poisoned lock only means another thread panicked mid-update of a cache; rebuild it.
+        self.cache.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    fn key_for_day(&self, cached: Option<&Cached>, date: &AmzDate) -> Arc<SigningKey> {
+        let wanted = &date.as_str().as_bytes()[..8];
+        match cached.filter(|cached| cached.key.date == wanted) {
+            Some(cached) => Arc::clone(&cached.key),
+            None => Arc::new(SigningKey::derive(
+                self.credentials.secret_access_key().expose(),
+                date,
+                &self.region,
+                &self.service,
+            )),
+        }
     }
 
     /// Signs `request` at `time`.
@@ -181,77 +218,68 @@ impl Signer {
         settings: &SigningSettings,
         time: SigningTime,
     ) -> Result<SignedRequest, SigningError> {
-        if !request
-            .headers
-            .iter()
-            .any(|(name, _)| name.eq_ignore_ascii_case("host"))
-        {
+        if !request.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
             return Err(SigningError::MissingHost);
         }
         if request.method.is_empty() || !request.method.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(SigningError::InvalidMethod(request.method.to_owned()));
         }
-        let amz_date = time.amz_date();
-        let key = self.signing_key(&amz_date);
-        let payload = request.payload.text();
+        let PerSecond { key, amz_date, string_to_sign_prefix } = self.key_for_time(time);
+        let amz_date_text = amz_date.as_str();
+        let payload_text = request.payload.text();
+        let payload = payload_text.as_str();
         let token = self.credentials.session_token().map(|token| token.expose());
         let sign_token = settings.session_token_mode == SessionTokenMode::Signed;
+        let add_content_sha256 = settings.content_sha256_header == ContentSha256Header::Add;
         let access_key_id = self.credentials.access_key_id();
 
-        let mut added_headers: Vec<(&'static str, String)> = Vec::with_capacity(4);
-        let mut added_query: Vec<(&'static str, String)> = Vec::new();
-        let mut skip: Vec<&str> = Vec::with_capacity(3);
-        let mut signed_added: Vec<(&'static str, &str)> = Vec::with_capacity(3);
-        let presigned = match settings.location {
-            SignatureLocation::Headers => {
-                skip.push("x-amz-date");
-                signed_added.push(("x-amz-date", amz_date.as_str()));
-                if let Some(token) = token {
-                    skip.push("x-amz-security-token");
-                    if sign_token {
-                        signed_added.push(("x-amz-security-token", token));
-                    }
-                }
-                if settings.content_sha256_header == ContentSha256Header::Add {
-                    skip.push("x-amz-content-sha256");
-                    signed_added.push(("x-amz-content-sha256", payload.as_str()));
-                }
-                false
-            }
+        let header_form = match settings.location {
+            SignatureLocation::Headers => true,
             SignatureLocation::Query { expires_in_seconds } => {
                 if !(1..=MAX_PRESIGNED_EXPIRY_SECONDS).contains(&expires_in_seconds) {
                     return Err(SigningError::InvalidExpiry(expires_in_seconds));
                 }
-                true
+                false
             }
         };
-        let headers = canonical::collect_headers(request.headers, presigned, &skip, &signed_added);
+        // In the header form the signer sets these headers itself.
+        let set_by_signer = |name: &str| {
+            header_form
+                && (name == "x-amz-date"
+                    || (token.is_some() && name == "x-amz-security-token")
+                    || (add_content_sha256 && name == "x-amz-content-sha256"))
+        };
+        let signed_added = [
+            Some(("x-amz-date", amz_date_text)),
+            token.filter(|_| sign_token).map(|token| ("x-amz-security-token", token)),
+            add_content_sha256.then_some(("x-amz-content-sha256", payload)),
+        ];
+        let signed_added = signed_added.into_iter().flatten().filter(|_| header_form);
+        let headers = canonical::collect_headers(request.headers, !header_form, set_by_signer, signed_added);
 
-        let mut query = canonical::parse_query(request.query);
+        // What the signer adds goes into one buffer: header values, or the query string.
+        let mut added = Added::default();
+        let mut query = canonical::parse_query(request.query, if header_form { 0 } else { 6 });
         if let SignatureLocation::Query { expires_in_seconds } = settings.location {
-            let mut signed_headers = String::with_capacity(64);
-            canonical::write_signed_headers(&mut signed_headers, &headers);
-            let credential = format!("{access_key_id}/{}", key.scope());
-            added_query.push(("X-Amz-Algorithm", ALGORITHM.to_owned()));
-            added_query.push((
-                "X-Amz-Credential",
-                encode_query_component(&credential).into_owned(),
-            ));
-            added_query.push(("X-Amz-Date", amz_date.as_str().to_owned()));
-            added_query.push((
-                "X-Amz-SignedHeaders",
-                encode_query_component(&signed_headers).into_owned(),
-            ));
-            added_query.push(("X-Amz-Expires", expires_in_seconds.to_string()));
+            let buffer = &mut added.text;
+            buffer.reserve(256 + request.headers.len() * 24 + token.map_or(0, |t| t.len() * 3));
+            added.push_param("X-Amz-Algorithm", |out| out.push_str(ALGORITHM));
+            added.push_param("X-Amz-Credential", |out| {
+                encode_into(out, access_key_id.as_bytes(), false);
+                out.push_str("%2F");
+                encode_into(out, key.scope().as_bytes(), false);
+            });
+            added.push_param("X-Amz-Date", |out| out.push_str(amz_date_text));
+            added.push_param("X-Amz-SignedHeaders", |out| {
+                canonical::write_signed_headers(out, &headers, "%3B")
+            });
+            added.push_param("X-Amz-Expires", |out| out.push_str(&expires_in_seconds.to_string()));
             if let Some(token) = token {
-                added_query.push((
-                    "X-Amz-Security-Token",
-                    encode_query_component(token).into_owned(),
-                ));
+                added.push_param("X-Amz-Security-Token", |out| encode_into(out, token.as_bytes(), false));
             }
-            for (name, value) in &added_query {
-                if *name != "X-Amz-Security-Token" || sign_token {
-                    query.push(((*name).into(), value.as_str().into()));
+            for (name, value) in added.pairs() {
+                if name != "X-Amz-Security-Token" || sign_token {
+                    query.push((Cow::Borrowed(name), Cow::Borrowed(value)));
                 }
             }
         }
@@ -262,40 +290,49 @@ impl Signer {
             normalize_path: settings.uri_mode == UriMode::Normalized,
             query: &mut query,
             headers: &headers,
-            payload: payload.as_str(),
+            payload,
         }
         .build();
+        drop(query);
 
-        let string_to_sign = build_string_to_sign(&amz_date, key.scope(), &canonical_request);
-        let signature = key.sign(string_to_sign.text.as_bytes());
+        let string_to_sign = build_string_to_sign(amz_date_text, key.scope(), &canonical_request);
+        let signature = match &string_to_sign_prefix {
+            Some(prefix) => {
+                Signature(key.key.sign_after_prefix(prefix, &string_to_sign.text.as_bytes()[64..]))
+            }
+            None => key.sign(string_to_sign.text.as_bytes()),
+        };
 
-        match settings.location {
-            SignatureLocation::Headers => {
-                if let Some(token) = token {
-                    added_headers.push(("X-Amz-Security-Token", token.to_owned()));
-                }
-                added_headers.push(("X-Amz-Date", amz_date.as_str().to_owned()));
-                if settings.content_sha256_header == ContentSha256Header::Add {
-                    added_headers.push(("x-amz-content-sha256", payload.as_str().to_owned()));
-                }
-                let authorization = format!(
-                    "{ALGORITHM} Credential={access_key_id}/{}, SignedHeaders={}, Signature={signature}",
-                    key.scope(),
-                    canonical_request.signed_headers(),
-                );
-                added_headers.push(("Authorization", authorization));
+        if header_form {
+            added.text.reserve(
+                token.map_or(0, str::len)
+                    + 16
+                    + payload.len()
+                    + 160
+                    + access_key_id.len()
+                    + key.scope().len(),
+            );
+            if let Some(token) = token {
+                added.push_header("X-Amz-Security-Token", |out| out.push_str(token));
             }
-            SignatureLocation::Query { .. } => {
-                added_query.push(("X-Amz-Signature", signature.to_hex()));
+            added.push_header("X-Amz-Date", |out| out.push_str(amz_date_text));
+            if add_content_sha256 {
+                added.push_header("x-amz-content-sha256", |out| out.push_str(payload));
             }
+            let signed_headers = canonical_request.signed_headers();
+            added.push_header("Authorization", |out| {
+                write_authorization(out, access_key_id, key.scope(), signed_headers, &signature);
+            });
+        } else {
+            added.push_param("X-Amz-Signature", |out| crate::hash::push_hex(out, &signature.0));
         }
 
         Ok(SignedRequest {
             canonical_request,
             string_to_sign,
             signature,
-            headers: added_headers,
-            query: added_query,
+            added,
+            header_form,
             amz_date,
             key,
             payload: request.payload_kind(),
@@ -315,20 +352,92 @@ impl Request<'_> {
     }
 }
 
-fn build_string_to_sign(
-    amz_date: &AmzDate,
+fn write_authorization(
+    out: &mut String,
+    access_key_id: &str,
     scope: &str,
-    canonical_request: &CanonicalRequest,
-) -> StringToSign {
-    let hash = hex32(&sha256(canonical_request.as_str().as_bytes()));
+    signed_headers: &str,
+    signature: &Signature,
+) {
+    out.push_str(ALGORITHM);
+    out.push_str(" Credential=");
+    out.push_str(access_key_id);
+    out.push('/');
+    out.push_str(scope);
+    out.push_str(", SignedHeaders=");
+    out.push_str(signed_headers);
+    out.push_str(", Signature=");
+    crate::hash::push_hex(out, &signature.0);
+}
+
+/// What [`Signer::key_for_time`] hands out.
+struct PerSecond {
+    key: Arc<SigningKey>,
+    amz_date: AmzDate,
+    string_to_sign_prefix: Option<Arc<MessagePrefix>>,
+}
+
+/// The first 64 bytes of the string to sign, when the fixed part is that long (it is for any
+/// real region and service).
+fn string_to_sign_first_block(amz_date: &AmzDate, scope: &str) -> Option<Vec<u8>> {
+    let mut fixed = Vec::with_capacity(ALGORITHM.len() + 18 + scope.len() + 1);
+    fixed.extend_from_slice(ALGORITHM.as_bytes());
+    fixed.push(b'\n');
+    fixed.extend_from_slice(amz_date.as_str().as_bytes());
+    fixed.push(b'\n');
+    fixed.extend_from_slice(scope.as_bytes());
+    fixed.push(b'\n');
+    (fixed.len() >= 64).then(|| fixed[..64].to_vec())
+}
+
+/// The headers or query parameters the signer adds, as one buffer and the spans of its values:
+/// one allocation instead of one per value.
+#[derive(Debug, Default)]
+struct Added {
+    text: String,
+    spans: [(&'static str, usize, usize); 7],
+    count: usize,
+}
+
+impl Added {
+    fn push_header(&mut self, name: &'static str, write: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        write(&mut self.text);
+        self.record(name, start);
+    }
+
+    /// Appends `&name=value` (no `&` first) to the query string being built.
+    fn push_param(&mut self, name: &'static str, write: impl FnOnce(&mut String)) {
+        if !self.text.is_empty() {
+            self.text.push('&');
+        }
+        self.text.push_str(name);
+        self.text.push('=');
+        self.push_header(name, write);
+    }
+
+    fn record(&mut self, name: &'static str, start: usize) {
+        if let Some(span) = self.spans.get_mut(self.count) {
+            *span = (name, start, self.text.len());
+            self.count += 1;
+        }
+    }
+
+    fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.spans[..self.count].iter().map(|&(name, start, end)| (name, &self.text[start..end]))
+    }
+}
+
+fn build_string_to_sign(amz_date: &str, scope: &str, canonical_request: &CanonicalRequest) -> StringToSign {
+    let hash = sha256(canonical_request.as_str().as_bytes());
     let mut text = String::with_capacity(ALGORITHM.len() + 16 + scope.len() + 64 + 3);
     text.push_str(ALGORITHM);
     text.push('\n');
-    text.push_str(amz_date.as_str());
+    text.push_str(amz_date);
     text.push('\n');
     text.push_str(scope);
     text.push('\n');
-    text.push_str(std::str::from_utf8(&hash).unwrap_or_default());
+    crate::hash::push_hex(&mut text, &hash);
     StringToSign { text }
 }
 
@@ -338,8 +447,8 @@ pub struct SignedRequest {
     canonical_request: CanonicalRequest,
     string_to_sign: StringToSign,
     signature: Signature,
-    headers: Vec<(&'static str, String)>,
-    query: Vec<(&'static str, String)>,
+    added: Added,
+    header_form: bool,
     amz_date: AmzDate,
     key: Arc<SigningKey>,
     payload: Payload<'static>,
@@ -361,45 +470,32 @@ impl SignedRequest {
         self.signature
     }
 
-    /// Headers to add to the request, in order (header form; empty for presigned URLs).
-    pub fn headers(&self) -> &[(&'static str, String)] {
-        &self.headers
+    /// Headers to add to the request, in order (header form; none for presigned URLs).
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.added.pairs().filter(|_| self.header_form)
     }
 
     /// The `Authorization` header value (header form).
     pub fn authorization(&self) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(name, _)| *name == "Authorization")
-            .map(|(_, value)| value.as_str())
+        self.headers().find(|(name, _)| *name == "Authorization").map(|(_, value)| value)
     }
 
-    /// Query parameters to append, in order, values already percent-encoded (presigned form).
-    pub fn query(&self) -> &[(&'static str, String)] {
-        &self.query
+    /// Query parameters to append, in order, values already percent-encoded (presigned form;
+    /// none for the header form).
+    pub fn query(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.added.pairs().filter(|_| !self.header_form)
     }
 
-    /// The query parameters to append as one string, `X-Amz-Algorithm=...&...`.
-    pub fn query_string(&self) -> String {
-        let mut out = String::new();
-        for (index, (name, value)) in self.query.iter().enumerate() {
-            if index > 0 {
-                out.push('&');
-            }
-            out.push_str(name);
-            out.push('=');
-            out.push_str(value);
-        }
-        out
+    /// The query parameters to append as one string, `X-Amz-Algorithm=...&...` (presigned
+    /// form; empty for the header form).
+    pub fn query_string(&self) -> &str {
+        if self.header_form { "" } else { &self.added.text }
     }
 
     /// For `STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]` requests, the signer of the chunks
     /// that follow, seeded with this request's signature.
     pub fn chunk_signer(&self) -> Option<ChunkSigner> {
-        matches!(
-            self.payload,
-            Payload::StreamingSigned | Payload::StreamingSignedTrailer
-        )
-        .then(|| ChunkSigner::new(Arc::clone(&self.key), self.amz_date, self.signature))
+        matches!(self.payload, Payload::StreamingSigned | Payload::StreamingSignedTrailer)
+            .then(|| ChunkSigner::new(Arc::clone(&self.key), self.amz_date, self.signature))
     }
 }

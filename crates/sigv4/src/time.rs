@@ -50,9 +50,7 @@ impl SigningTime {
             return Err(invalid());
         }
         let days = days_from_civil(year, month, day);
-        Ok(Self::from_unix_seconds(
-            days * 86_400 + hour * 3_600 + minute * 60 + second,
-        ))
+        Ok(Self::from_unix_seconds(days * 86_400 + hour * 3_600 + minute * 60 + second))
     }
 
     /// `YYYYMMDD'T'HHMMSS'Z'`, the `X-Amz-Date` value.
@@ -139,16 +137,11 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let days = days + 719_468;
     let era = days.div_euclid(146_097);
     let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
+    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -165,22 +158,14 @@ mod tests {
         assert_eq!(time.amz_date().date(), "20150830");
         let leap = SigningTime::parse_amz_date("20240229T235959Z").unwrap();
         assert_eq!(leap.amz_date().as_str(), "20240229T235959Z");
-        assert_eq!(
-            SigningTime::from_unix_seconds(0).amz_date().as_str(),
-            "19700101T000000Z"
-        );
+        assert_eq!(SigningTime::from_unix_seconds(0).amz_date().as_str(), "19700101T000000Z");
     }
 
     #[test]
     fn rejects_bad_dates() {
-        for bad in [
-            "",
-            "20150830",
-            "20150230T000000Z",
-            "20151330T000000Z",
-            "2015083OT123600Z",
-            "20150830T246000Z",
-        ] {
+        for bad in
+            ["", "20150830", "20150230T000000Z", "20151330T000000Z", "2015083OT123600Z", "20150830T246000Z"]
+        {
             assert!(SigningTime::parse_amz_date(bad).is_err(), "{bad}");
         }
     }

@@ -4,8 +4,8 @@ use crate::{assert_step, data_dir};
 use serde::Deserialize;
 use sigv4::raw::RawRequest;
 use sigv4::{
-    ContentSha256Header, Credentials, Payload, SessionTokenMode, SignatureLocation, Signer,
-    SigningSettings, SigningTime, UriMode,
+    ContentSha256Header, Credentials, Payload, SessionTokenMode, SignatureLocation, Signer, SigningSettings,
+    SigningTime, UriMode,
 };
 use std::path::PathBuf;
 
@@ -34,47 +34,31 @@ fn suite_dir() -> PathBuf {
 }
 
 fn read(case: &str, file: &str) -> Vec<u8> {
-    std::fs::read(suite_dir().join(case).join(file))
-        .unwrap_or_else(|e| panic!("{case}/{file}: {e}"))
+    std::fs::read(suite_dir().join(case).join(file)).unwrap_or_else(|e| panic!("{case}/{file}: {e}"))
 }
 
 fn run_case(case: &str) {
     let context: Context = serde_json::from_slice(&read(case, "context.json")).unwrap();
     let raw = RawRequest::parse(&read(case, "request.txt")).unwrap();
-    let mut credentials = Credentials::new(
-        context.credentials.access_key_id,
-        context.credentials.secret_access_key,
-    );
+    let mut credentials =
+        Credentials::new(context.credentials.access_key_id, context.credentials.secret_access_key);
     if let Some(token) = context.credentials.token {
         credentials = credentials.with_session_token(token);
     }
     let signer = Signer::new(credentials, context.region, context.service);
     // The suite's timestamps are RFC 3339 (2015-08-30T12:36:00Z).
-    let amz_date: String = context
-        .timestamp
-        .chars()
-        .filter(|c| !matches!(c, '-' | ':'))
-        .collect();
+    let amz_date: String = context.timestamp.chars().filter(|c| !matches!(c, '-' | ':')).collect();
     let time = SigningTime::parse_amz_date(&amz_date).unwrap();
     let headers = raw.header_pairs();
     let request = raw.to_request(&headers, Payload::Bytes(&raw.body));
 
     for (form, location) in [
         ("header", SignatureLocation::Headers),
-        (
-            "query",
-            SignatureLocation::Query {
-                expires_in_seconds: context.expiration_in_seconds,
-            },
-        ),
+        ("query", SignatureLocation::Query { expires_in_seconds: context.expiration_in_seconds }),
     ] {
         let settings = SigningSettings {
             location,
-            uri_mode: if context.normalize {
-                UriMode::Normalized
-            } else {
-                UriMode::S3
-            },
+            uri_mode: if context.normalize { UriMode::Normalized } else { UriMode::S3 },
             session_token_mode: if context.omit_session_token {
                 SessionTokenMode::AddedAfterSigning
             } else {
@@ -101,23 +85,9 @@ fn run_case(case: &str) {
             &expected("string-to-sign"),
             signed.string_to_sign().as_str().as_bytes(),
         );
-        assert_step(
-            &label,
-            "signature",
-            &expected("signature"),
-            signed.signature().to_hex().as_bytes(),
-        );
-        assert!(
-            signed
-                .signature()
-                .matches_hex(&String::from_utf8(expected("signature")).unwrap())
-        );
-        assert_step(
-            &label,
-            "signed request",
-            &expected("signed-request"),
-            &raw.render_signed(&signed),
-        );
+        assert_step(&label, "signature", &expected("signature"), signed.signature().to_hex().as_bytes());
+        assert!(signed.signature().matches_hex(&String::from_utf8(expected("signature")).unwrap()));
+        assert_step(&label, "signed request", &expected("signed-request"), &raw.render_signed(&signed));
     }
 }
 
@@ -179,13 +149,7 @@ cases!(
 fn every_case_on_disk_has_a_test() {
     let mut on_disk: Vec<String> = std::fs::read_dir(suite_dir())
         .unwrap()
-        .map(|entry| {
-            entry
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .replace('-', "_")
-        })
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().replace('-', "_"))
         .collect();
     on_disk.sort();
     let mut listed: Vec<String> = CASES.iter().map(|case| (*case).to_owned()).collect();

@@ -25,10 +25,7 @@ fn case_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn trim_end(bytes: &[u8]) -> &[u8] {
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(0, |i| i + 1);
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |i| i + 1);
     &bytes[..end]
 }
 
@@ -36,16 +33,14 @@ fn run_case(dir: &Path) -> String {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let read = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).unwrap();
     let raw = RawRequest::parse(&read("req")).unwrap();
-    let mut credentials =
-        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+    let mut credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
     let mut settings = SigningSettings::generic();
     // Where the signed request carries a token the request does not, the signer added it: the
     // case is signed with temporary credentials (signed, unless the canonical request lacks it).
     let token_in = |text: &[u8]| -> Option<String> {
-        String::from_utf8_lossy(text).lines().find_map(|line| {
-            line.strip_prefix("X-Amz-Security-Token:")
-                .map(str::to_owned)
-        })
+        String::from_utf8_lossy(text)
+            .lines()
+            .find_map(|line| line.strip_prefix("X-Amz-Security-Token:").map(str::to_owned))
     };
     if token_in(&read("req")).is_none() {
         if let Some(token) = token_in(&read("sreq")) {
@@ -59,13 +54,7 @@ fn run_case(dir: &Path) -> String {
     let signer = Signer::new(credentials, "us-east-1", "service");
     let time = SigningTime::parse_amz_date("20150830T123600Z").unwrap();
     let headers = raw.header_pairs();
-    let signed = signer
-        .sign(
-            &raw.to_request(&headers, Payload::Bytes(&raw.body)),
-            &settings,
-            time,
-        )
-        .unwrap();
+    let signed = signer.sign(&raw.to_request(&headers, Payload::Bytes(&raw.body)), &settings, time).unwrap();
 
     assert_step(
         &name,
@@ -73,18 +62,8 @@ fn run_case(dir: &Path) -> String {
         trim_end(&read("creq")),
         signed.canonical_request().as_str().as_bytes(),
     );
-    assert_step(
-        &name,
-        "string to sign",
-        trim_end(&read("sts")),
-        signed.string_to_sign().as_str().as_bytes(),
-    );
-    assert_step(
-        &name,
-        "authorization",
-        trim_end(&read("authz")),
-        signed.authorization().unwrap().as_bytes(),
-    );
+    assert_step(&name, "string to sign", trim_end(&read("sts")), signed.string_to_sign().as_str().as_bytes());
+    assert_step(&name, "authorization", trim_end(&read("authz")), signed.authorization().unwrap().as_bytes());
 
     // botocore's signed request: the request as given plus what the signer added that it did not
     // already carry, with `Authorization: ` written with a space.
@@ -94,19 +73,11 @@ fn run_case(dir: &Path) -> String {
     }
     for (header, value) in signed.headers() {
         if header.eq_ignore_ascii_case("x-amz-date") {
-            let given = raw
-                .headers
-                .iter()
-                .find(|(h, _)| h.eq_ignore_ascii_case(header))
-                .unwrap();
+            let given = raw.headers.iter().find(|(h, _)| h.eq_ignore_ascii_case(header)).unwrap();
             assert_eq!(&given.1, value, "{name}: X-Amz-Date");
             continue;
         }
-        let separator = if *header == "Authorization" {
-            ": "
-        } else {
-            ":"
-        };
+        let separator = if header == "Authorization" { ": " } else { ":" };
         expected_head.push_str(&format!("{header}{separator}{value}\n"));
     }
     let mut rendered = expected_head.into_bytes();
@@ -137,12 +108,7 @@ fn run_case(dir: &Path) -> String {
         );
         expected_sreq = fixed.join("\n").into_bytes();
     }
-    assert_step(
-        &name,
-        "signed request",
-        trim_end(&expected_sreq),
-        trim_end(&rendered),
-    );
+    assert_step(&name, "signed request", trim_end(&expected_sreq), trim_end(&rendered));
     name
 }
 

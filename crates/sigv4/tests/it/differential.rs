@@ -12,15 +12,15 @@ use aws_smithy_runtime_api::client::identity::Identity;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 use sigv4::{
-    ContentSha256Header, Credentials, Payload, Request, SessionTokenMode, SignatureLocation,
-    Signer, SigningSettings, SigningTime, UriMode, encode_path, encode_query_component,
+    ContentSha256Header, Credentials, Payload, Request, SessionTokenMode, SignatureLocation, Signer,
+    SigningSettings, SigningTime, UriMode, encode_path, encode_query_component,
 };
 use std::time::{Duration, UNIX_EPOCH};
 
 /// Characters that broke the community connector, and a few that break naive signers.
 const SPECIAL: &[&str] = &[
-    " ", "+", "%", "=", ":", "@", "&", "$", "?", "#", "~", "//", "..", "/", "./", "../", "!", "'",
-    "(", ")", "*", ",", ";", "[", "]", "%20", "%2F", "é", "日本", "🎉", "\u{0}", "\t",
+    " ", "+", "%", "=", ":", "@", "&", "$", "?", "#", "~", "//", "..", "/", "./", "../", "!", "'", "(", ")",
+    "*", ",", ";", "[", "]", "%20", "%2F", "é", "日本", "🎉", "\u{0}", "\t",
 ];
 
 fn text(max: usize) -> impl Strategy<Value = String> {
@@ -89,21 +89,15 @@ fn case() -> impl Strategy<Value = Case> {
         (
             prop::sample::select(&["GET", "PUT", "POST", "DELETE", "HEAD"][..]),
             prop::sample::select(
-                &[
-                    "examplebucket.s3.amazonaws.com",
-                    "127.0.0.1:9000",
-                    "s3.eu-west-1.amazonaws.com",
-                ][..],
+                &["examplebucket.s3.amazonaws.com", "127.0.0.1:9000", "s3.eu-west-1.amazonaws.com"][..],
             ),
             "[a-z0-9][a-z0-9-]{1,20}",
             text(12),
             prop::collection::vec(
                 (
                     prop_oneof![
-                        prop::sample::select(
-                            &["prefix", "a", "list-type", "uploadId", "x", "A"][..]
-                        )
-                        .prop_map(str::to_owned),
+                        prop::sample::select(&["prefix", "a", "list-type", "uploadId", "x", "A"][..])
+                            .prop_map(str::to_owned),
                         text(4)
                     ],
                     prop::option::of(text(6)),
@@ -130,15 +124,7 @@ fn case() -> impl Strategy<Value = Case> {
         .prop_map(
             |(
                 (method, host, bucket, key, query, headers),
-                (
-                    token,
-                    token_signed,
-                    presign_expiry,
-                    payload,
-                    content_sha256_header,
-                    region,
-                    unix_seconds,
-                ),
+                (token, token_signed, presign_expiry, payload, content_sha256_header, region, unix_seconds),
             )| Case {
                 method,
                 host,
@@ -216,26 +202,13 @@ fn ours(case: &Case, target: &str, headers: &[(&str, &str)]) -> Outcome {
     let request = Request::new(case.method, target, headers).with_payload(payload);
     let time = SigningTime::from_unix_seconds(i64::try_from(case.unix_seconds).unwrap());
     let signed = signer.sign(&request, &settings, time).unwrap();
-    let added_headers = signed
-        .headers()
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), v.clone()))
-        .collect();
-    let added_query = signed
-        .query()
-        .iter()
-        .map(|(n, v)| ((*n).to_owned(), v.clone()))
-        .collect();
-    (
-        signed.signature().to_hex(),
-        sort_lower(added_headers),
-        sort_lower(added_query),
-    )
+    let added_headers = signed.headers().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+    let added_query = signed.query().map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+    (signed.signature().to_hex(), sort_lower(added_headers), sort_lower(added_query))
 }
 
 fn oracle(case: &Case, target: &str, headers: &[(&str, &str)]) -> Outcome {
-    let identity: Identity =
-        AwsCredentials::new(ACCESS_KEY, SECRET, case.token.clone(), None, "test").into();
+    let identity: Identity = AwsCredentials::new(ACCESS_KEY, SECRET, case.token.clone(), None, "test").into();
     let mut settings = AwsSettings::default();
     settings.percent_encoding_mode = PercentEncodingMode::Single;
     settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
@@ -244,11 +217,8 @@ fn oracle(case: &Case, target: &str, headers: &[(&str, &str)]) -> Outcome {
     } else {
         PayloadChecksumKind::NoHeader
     };
-    settings.session_token_mode = if case.token_signed {
-        AwsTokenMode::Include
-    } else {
-        AwsTokenMode::Exclude
-    };
+    settings.session_token_mode =
+        if case.token_signed { AwsTokenMode::Include } else { AwsTokenMode::Exclude };
     if let Some(expiry) = case.presign_expiry {
         settings.signature_location = AwsLocation::QueryParams;
         settings.expires_in = Some(Duration::from_secs(u64::from(expiry)));
@@ -264,38 +234,26 @@ fn oracle(case: &Case, target: &str, headers: &[(&str, &str)]) -> Outcome {
         .into();
     let body = match &case.payload {
         PayloadCase::Bytes(bytes) => SignableBody::Bytes(bytes),
-        PayloadCase::Hash(hash) => SignableBody::Precomputed(sigv4::sha256_hex(b"").replace(
-            &sigv4::sha256_hex(b""),
-            &hash.iter().map(|b| format!("{b:02x}")).collect::<String>(),
-        )),
-        PayloadCase::Unsigned => SignableBody::UnsignedPayload,
-        PayloadCase::Streaming => {
-            SignableBody::Precomputed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD".to_owned())
+        PayloadCase::Hash(hash) => {
+            SignableBody::Precomputed(sigv4::sha256_hex(b"").replace(
+                &sigv4::sha256_hex(b""),
+                &hash.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            ))
         }
+        PayloadCase::Unsigned => SignableBody::UnsignedPayload,
+        PayloadCase::Streaming => SignableBody::Precomputed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD".to_owned()),
     };
     let request = SignableRequest::new(case.method, target, headers.iter().copied(), body).unwrap();
     let output = sign(request, &params).unwrap();
     let signature = output.signature().to_owned();
     let (instructions, _) = output.into_parts();
     let (aws_headers, aws_params) = instructions.into_parts();
-    let added_headers = aws_headers
-        .iter()
-        .map(|h| (h.name().to_owned(), h.value().to_owned()))
-        .collect();
+    let added_headers = aws_headers.iter().map(|h| (h.name().to_owned(), h.value().to_owned())).collect();
     let added_query = aws_params
         .iter()
-        .map(|(name, value)| {
-            (
-                (*name).to_owned(),
-                encode_query_component(value).into_owned(),
-            )
-        })
+        .map(|(name, value)| ((*name).to_owned(), encode_query_component(value).into_owned()))
         .collect();
-    (
-        signature,
-        sort_lower(added_headers),
-        sort_lower(added_query),
-    )
+    (signature, sort_lower(added_headers), sort_lower(added_query))
 }
 
 proptest! {

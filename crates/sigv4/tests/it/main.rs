@@ -1,11 +1,6 @@
 //! Integration tests of the signer: the AWS conformance suites, the S3 streaming examples, and a
 //! differential property test against the `aws-sigv4` crate.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    missing_docs,
-    unreachable_pub
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, unreachable_pub)]
 
 mod aws_c_auth;
 mod botocore;

@@ -3,8 +3,7 @@
 use crate::{assert_step, data_dir};
 use serde::Deserialize;
 use sigv4::{
-    ChunkFraming, Credentials, Payload, Request, Signer, SigningSettings, SigningTime,
-    encoded_length,
+    ChunkFraming, Credentials, Payload, Request, Signer, SigningSettings, SigningTime, encoded_length,
 };
 
 #[derive(Deserialize)]
@@ -113,16 +112,10 @@ fn run(example: &Example) {
         name,
         "authorization",
         expected_authorization.as_bytes(),
-        signed
-            .authorization()
-            .unwrap()
-            .replace(", ", ",")
-            .as_bytes(),
+        signed.authorization().unwrap().replace(", ", ",").as_bytes(),
     );
 
-    let mut chunk_signer = signed
-        .chunk_signer()
-        .expect("streaming payloads have a chunk signer");
+    let mut chunk_signer = signed.chunk_signer().expect("streaming payloads have a chunk signer");
     let mut wire = Vec::new();
     for (index, chunk) in example.chunks.iter().enumerate() {
         let data = vec![b'a'; chunk.size];
@@ -138,23 +131,10 @@ fn run(example: &Example) {
             chunk_signer.encode_chunk(&data, &mut wire);
         }
         let step = format!("chunk {index} signature");
-        let prefix = format!(
-            "{:x};chunk-signature={}\r\n",
-            chunk.size, chunk.expected_signature
-        );
-        assert_step(
-            name,
-            &step,
-            prefix.as_bytes(),
-            &wire[before..before + prefix.len()],
-        );
+        let prefix = format!("{:x};chunk-signature={}\r\n", chunk.size, chunk.expected_signature);
+        assert_step(name, &step, prefix.as_bytes(), &wire[before..before + prefix.len()]);
         if let Some(wire_prefix) = &chunk.wire_prefix {
-            assert_step(
-                name,
-                "chunk framing",
-                wire_prefix.as_bytes(),
-                prefix.as_bytes(),
-            );
+            assert_step(name, "chunk framing", wire_prefix.as_bytes(), prefix.as_bytes());
         }
     }
     let decoded_length: usize = example.chunks.iter().map(|c| c.size).sum();
@@ -170,26 +150,14 @@ fn run(example: &Example) {
             trailer.expected_signature,
             "{name}: trailer signature"
         );
-        assert!(
-            wire.ends_with(trailer.wire.as_bytes()),
-            "{name}: trailer wire format"
-        );
+        assert!(wire.ends_with(trailer.wire.as_bytes()), "{name}: trailer wire format");
     } else {
         assert!(wire.ends_with(b"\r\n\r\n"), "{name}: final chunk framing");
-        assert_eq!(
-            Some(wire.len() as u64),
-            example.content_length,
-            "{name}: total length"
-        );
+        assert_eq!(Some(wire.len() as u64), example.content_length, "{name}: total length");
     }
     let chunk_size = example.chunks[0].size as u64;
     assert_eq!(
-        encoded_length(
-            decoded_length as u64,
-            chunk_size,
-            ChunkFraming::Signed,
-            &trailer_pairs
-        ),
+        encoded_length(decoded_length as u64, chunk_size, ChunkFraming::Signed, &trailer_pairs),
         wire.len() as u64,
         "{name}: encoded_length"
     );
@@ -197,18 +165,12 @@ fn run(example: &Example) {
 
 #[test]
 fn s3_chunked_put_object() {
-    run(examples()
-        .iter()
-        .find(|e| e.name == "s3-chunked-put-object")
-        .unwrap());
+    run(examples().iter().find(|e| e.name == "s3-chunked-put-object").unwrap());
 }
 
 #[test]
 fn s3_chunked_put_object_trailer() {
-    run(examples()
-        .iter()
-        .find(|e| e.name == "s3-chunked-put-object-trailer")
-        .unwrap());
+    run(examples().iter().find(|e| e.name == "s3-chunked-put-object-trailer").unwrap());
 }
 
 #[test]
@@ -216,27 +178,16 @@ fn chunk_signer_works_incrementally() {
     // Signing a body in pieces gives the same frames as the examples: only the previous
     // signature is carried between chunks, so the body is never held whole.
     let example = examples().into_iter().next().unwrap();
-    let signer = Signer::new(
-        Credentials::new(&*example.access_key, &*example.secret_key),
-        "us-east-1",
-        "s3",
-    );
+    let signer = Signer::new(Credentials::new(&*example.access_key, &*example.secret_key), "us-east-1", "s3");
     let time = SigningTime::parse_amz_date(&example.timestamp).unwrap();
-    let headers: Vec<(&str, &str)> = example
-        .headers
-        .iter()
-        .map(|(h, v)| (h.as_str(), v.as_str()))
-        .collect();
-    let request =
-        Request::new("PUT", &example.uri_path, &headers).with_payload(Payload::StreamingSigned);
+    let headers: Vec<(&str, &str)> = example.headers.iter().map(|(h, v)| (h.as_str(), v.as_str())).collect();
+    let request = Request::new("PUT", &example.uri_path, &headers).with_payload(Payload::StreamingSigned);
     let signed = signer.sign(&request, &SigningSettings::s3(), time).unwrap();
     let mut chunks = signed.chunk_signer().unwrap();
     let first = chunks.chunk_header(&[b'a'; 65536]);
     assert_eq!(first, example.chunks[0].wire_prefix.clone().unwrap());
     assert_eq!(
-        chunks
-            .sign_chunk_hash(&sigv4::sha256(&[b'a'; 1024]))
-            .to_hex(),
+        chunks.sign_chunk_hash(&sigv4::sha256(&[b'a'; 1024])).to_hex(),
         example.chunks[1].expected_signature
     );
 }

@@ -63,6 +63,24 @@ pub(crate) fn encode_into(out: &mut String, input: &[u8], keep_slash: bool) {
     out.push_str(ascii_run(&input[start..]));
 }
 
+/// [`encode_into`] for text: the same output, without re-checking the unchanged runs.
+pub(crate) fn encode_str_into(out: &mut String, input: &str, keep_slash: bool) {
+    let mut start = 0;
+    for (index, &byte) in input.as_bytes().iter().enumerate() {
+        if is_plain(byte, keep_slash) {
+            continue;
+        }
+        // Plain bytes are ASCII, so a non-empty plain run starts and ends on character
+        // boundaries; between the bytes of one multi-byte character the run is empty.
+        if start < index {
+            out.push_str(&input[start..index]);
+        }
+        push_encoded_byte(out, byte);
+        start = index + 1;
+    }
+    out.push_str(&input[start..]);
+}
+
 fn ascii_run(bytes: &[u8]) -> &str {
     // Only ever called on runs of unreserved bytes and '/', all ASCII.
     std::str::from_utf8(bytes).unwrap_or_default()
@@ -79,7 +97,7 @@ fn needs_encoding(input: &[u8], keep_slash: bool) -> bool {
 /// assert_eq!(sigv4::encode_path("photos/my cat+1.jpg"), "photos/my%20cat%2B1.jpg");
 /// ```
 pub fn encode_path(path: &str) -> Cow<'_, str> {
-    encode_bytes(path.as_bytes(), true).unwrap_or(Cow::Borrowed(path))
+    encode_bytes(path, true).unwrap_or(Cow::Borrowed(path))
 }
 
 /// Encodes a query-string name or value: every byte except the unreserved set, `/` included.
@@ -88,16 +106,16 @@ pub fn encode_path(path: &str) -> Cow<'_, str> {
 /// assert_eq!(sigv4::encode_query_component("a/b c"), "a%2Fb%20c");
 /// ```
 pub fn encode_query_component(value: &str) -> Cow<'_, str> {
-    encode_bytes(value.as_bytes(), false).unwrap_or(Cow::Borrowed(value))
+    encode_bytes(value, false).unwrap_or(Cow::Borrowed(value))
 }
 
 /// `None` when nothing needs encoding, so the caller can borrow the input.
-fn encode_bytes(input: &[u8], keep_slash: bool) -> Option<Cow<'static, str>> {
-    if !needs_encoding(input, keep_slash) {
+fn encode_bytes(input: &str, keep_slash: bool) -> Option<Cow<'static, str>> {
+    if !needs_encoding(input.as_bytes(), keep_slash) {
         return None;
     }
     let mut out = String::with_capacity(input.len() * 3);
-    encode_into(&mut out, input, keep_slash);
+    encode_str_into(&mut out, input, keep_slash);
     Some(Cow::Owned(out))
 }
 
@@ -181,7 +199,7 @@ pub(crate) fn canonical_path_s3(out: &mut String, path: &str) {
 /// encoded again: this is the "double encoding" that non-S3 services expect.
 pub(crate) fn canonical_path_generic(out: &mut String, path: &str) {
     let normalized = normalize_path(path);
-    encode_into(out, normalized.as_bytes(), true);
+    encode_str_into(out, &normalized, true);
 }
 
 /// RFC 3986 dot-segment removal, also collapsing empty segments (`//`), as the AWS generic

@@ -4,7 +4,7 @@ use crate::SigningError;
 use crate::canonical::{self, CanonicalParts, CanonicalRequest, StringToSign};
 use crate::chunked::ChunkSigner;
 use crate::credentials::Credentials;
-use crate::encode::encode_into;
+use crate::encode::{encode_query_component, encode_str_into};
 use crate::hash::{HmacKey, MessagePrefix, hex32, sha256};
 use crate::request::{
     ContentSha256Header, Payload, Request, SessionTokenMode, SignatureLocation, SigningSettings, UriMode,
@@ -72,6 +72,8 @@ impl fmt::Debug for Signature {
 pub struct SigningKey {
     date: [u8; 8],
     scope: String,
+    /// The scope as it appears, encoded, in `X-Amz-Credential`.
+    scope_in_query: String,
     key: HmacKey,
 }
 
@@ -89,11 +91,13 @@ impl SigningKey {
         k_date.fill(0);
         k_region.fill(0);
         k_service.fill(0);
+        let scope = format!("{date_text}/{region}/{service}/aws4_request");
         let mut date_bytes = [0u8; 8];
         date_bytes.copy_from_slice(&date_text.as_bytes()[..8]);
         Self {
             date: date_bytes,
-            scope: format!("{date_text}/{region}/{service}/aws4_request"),
+            scope_in_query: encode_query_component(&scope).into_owned(),
+            scope,
             key: HmacKey::new(&*k_signing),
         }
     }
@@ -265,17 +269,17 @@ impl Signer {
             buffer.reserve(256 + request.headers.len() * 24 + token.map_or(0, |t| t.len() * 3));
             added.push_param("X-Amz-Algorithm", |out| out.push_str(ALGORITHM));
             added.push_param("X-Amz-Credential", |out| {
-                encode_into(out, access_key_id.as_bytes(), false);
+                out.push_str(&encode_query_component(access_key_id));
                 out.push_str("%2F");
-                encode_into(out, key.scope().as_bytes(), false);
+                out.push_str(&key.scope_in_query);
             });
             added.push_param("X-Amz-Date", |out| out.push_str(amz_date_text));
             added.push_param("X-Amz-SignedHeaders", |out| {
                 canonical::write_signed_headers(out, &headers, "%3B")
             });
-            added.push_param("X-Amz-Expires", |out| out.push_str(&expires_in_seconds.to_string()));
+            added.push_param("X-Amz-Expires", |out| push_decimal(out, expires_in_seconds));
             if let Some(token) = token {
-                added.push_param("X-Amz-Security-Token", |out| encode_into(out, token.as_bytes(), false));
+                added.push_param("X-Amz-Security-Token", |out| encode_str_into(out, token, false));
             }
             for (name, value) in added.pairs() {
                 if name != "X-Amz-Security-Token" || sign_token {
@@ -350,6 +354,21 @@ impl Request<'_> {
             Payload::StreamingUnsignedTrailer => Payload::StreamingUnsignedTrailer,
         }
     }
+}
+
+fn push_decimal(out: &mut String, value: u32) {
+    let mut digits = [0u8; 10];
+    let mut rest = value;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 fn write_authorization(

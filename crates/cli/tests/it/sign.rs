@@ -125,7 +125,8 @@ fn text_output_shows_every_step_and_never_the_secret() {
 fn bad_input_gets_one_line_and_exit_code_2() {
     let env = [("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", SECRET)];
     let good = b"GET / HTTP/1.1\nHost: example.com\n\n".as_slice();
-    let cases: &[(&[&str], &[u8], &[(&str, &str)])] = &[
+    type Case<'a> = (&'a [&'a str], &'a [u8], &'a [(&'a str, &'a str)]);
+    let cases: &[Case<'_>] = &[
         (&["sign", "-"], b"", &env),
         (&["sign", "-"], b"\n\n", &env),
         (&["sign", "-"], b"GET\n", &env),

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every check the project has: formatting, lints, all tests (unit, conformance, property,
+# end to end, doc tests). Installs what the tests need first. CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+cargo --version
+rustup component list --installed 2>/dev/null | grep -qE '^rustfmt' || rustup component add rustfmt
+rustup component list --installed 2>/dev/null | grep -qE '^clippy' || rustup component add clippy
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+    cargo install cargo-nextest --locked
+fi
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "tests"
+cargo nextest run --workspace --locked --no-fail-fast
+
+step "doc tests"
+cargo test --workspace --locked --doc

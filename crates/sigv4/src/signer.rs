@@ -411,11 +411,18 @@ fn string_to_sign_first_block(amz_date: &AmzDate, scope: &str) -> Option<Vec<u8>
 
 /// The headers or query parameters the signer adds, as one buffer and the spans of its values:
 /// one allocation instead of one per value.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Added {
     text: String,
     spans: [(&'static str, usize, usize); 7],
     count: usize,
+}
+
+impl fmt::Debug for Added {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The values may hold a session token: show the names only.
+        f.debug_list().entries(self.pairs().map(|(name, _)| name)).finish()
+    }
 }
 
 impl Added {

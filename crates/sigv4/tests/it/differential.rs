@@ -58,6 +58,8 @@ enum PayloadCase {
     Hash([u8; 32]),
     Unsigned,
     Streaming,
+    StreamingTrailer,
+    UnsignedTrailer,
 }
 
 const HEADER_NAMES: &[&str] = &[
@@ -115,6 +117,8 @@ fn case() -> impl Strategy<Value = Case> {
                 any::<[u8; 32]>().prop_map(PayloadCase::Hash),
                 Just(PayloadCase::Unsigned),
                 Just(PayloadCase::Streaming),
+                Just(PayloadCase::StreamingTrailer),
+                Just(PayloadCase::UnsignedTrailer),
             ],
             any::<bool>(),
             prop::sample::select(&["us-east-1", "eu-west-1", "ap-southeast-2", "auto"][..]),
@@ -181,6 +185,8 @@ fn ours(case: &Case, target: &str, headers: &[(&str, &str)]) -> Outcome {
         PayloadCase::Hash(hash) => Payload::Sha256(*hash),
         PayloadCase::Unsigned => Payload::Unsigned,
         PayloadCase::Streaming => Payload::StreamingSigned,
+        PayloadCase::StreamingTrailer => Payload::StreamingSignedTrailer,
+        PayloadCase::UnsignedTrailer => Payload::StreamingUnsignedTrailer,
     };
     let settings = SigningSettings {
         location: match case.presign_expiry {
@@ -235,13 +241,14 @@ fn oracle(case: &Case, target: &str, headers: &[(&str, &str)]) -> Outcome {
     let body = match &case.payload {
         PayloadCase::Bytes(bytes) => SignableBody::Bytes(bytes),
         PayloadCase::Hash(hash) => {
-            SignableBody::Precomputed(sigv4::sha256_hex(b"").replace(
-                &sigv4::sha256_hex(b""),
-                &hash.iter().map(|b| format!("{b:02x}")).collect::<String>(),
-            ))
+            SignableBody::Precomputed(hash.iter().map(|b| format!("{b:02x}")).collect())
         }
         PayloadCase::Unsigned => SignableBody::UnsignedPayload,
         PayloadCase::Streaming => SignableBody::Precomputed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD".to_owned()),
+        PayloadCase::StreamingTrailer => {
+            SignableBody::Precomputed("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER".to_owned())
+        }
+        PayloadCase::UnsignedTrailer => SignableBody::StreamingUnsignedPayloadTrailer,
     };
     let request = SignableRequest::new(case.method, target, headers.iter().copied(), body).unwrap();
     let output = sign(request, &params).unwrap();

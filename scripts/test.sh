@@ -20,6 +20,13 @@ cargo fmt --all -- --check
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "S3 servers (SeaweedFS, rclone serve s3)"
+command -v curl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq curl; }
+source scripts/test-servers.sh
+servers_install
+trap servers_stop EXIT
+servers_start
+
 step "tests"
 cargo nextest run --workspace --locked --no-fail-fast
 

@@ -1,0 +1,231 @@
+//! Uploads from a stream of any length with bounded memory, and streaming downloads.
+//!
+//! A body up to the threshold goes in one PutObject; a larger one as a multipart upload whose
+//! parts are read one at a time and uploaded `concurrency` at a time, so memory stays near
+//! `part_size * (concurrency + 1)`. Every part's SHA-256 is signed. On any failure, or if the
+//! upload is dropped half-way, the multipart upload is aborted: no orphaned parts.
+
+use crate::Error;
+use crate::client::Client;
+use crate::multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
+use crate::types::{GetOptions, PutOptions, PutOutput};
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::task::JoinSet;
+
+/// Reads until `buffer` holds `target` bytes or the reader ends; true at the end.
+async fn fill<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buffer: &mut BytesMut,
+    target: usize,
+) -> Result<bool, Error> {
+    while buffer.len() < target {
+        buffer.reserve((target - buffer.len()).min(1 << 20));
+        if reader.read_buf(buffer).await? == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The size of part `number`. With a known total, one size that fits in 10,000 parts. Without,
+/// the size doubles every 1,000 parts, so 10,000 parts reach past S3's 5 TiB object limit.
+pub fn part_size_for(number: u32, base: usize, total_hint: Option<u64>) -> usize {
+    let base = base.clamp(MIN_PART_SIZE, MAX_PART_SIZE);
+    match total_hint {
+        Some(total) => {
+            let needed = total.div_ceil(u64::from(MAX_PARTS));
+            let needed = usize::try_from(needed.div_ceil(1 << 20) << 20).unwrap_or(MAX_PART_SIZE);
+            base.max(needed).min(MAX_PART_SIZE)
+        }
+        None => {
+            let doublings = (number.saturating_sub(1) / 1000).min(10);
+            base.saturating_mul(1 << doublings).min(MAX_PART_SIZE)
+        }
+    }
+}
+
+/// Aborts the multipart upload if dropped before it is disarmed (a failure, or a caller that
+/// gave up half-way).
+struct AbortOnDrop {
+    client: Client,
+    bucket: String,
+    key: String,
+    upload_id: String,
+    armed: bool,
+}
+
+impl AbortOnDrop {
+    async fn abort_now(mut self) {
+        self.armed = false;
+        if let Err(error) = self.client.abort_multipart_upload(&self.bucket, &self.key, &self.upload_id).await
+        {
+            tracing::warn!(bucket = %self.bucket, key = %self.key, %error, "could not abort a failed multipart upload");
+        }
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let (client, bucket, key, upload_id) =
+            (self.client.clone(), self.bucket.clone(), self.key.clone(), self.upload_id.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = client.abort_multipart_upload(&bucket, &key, &upload_id).await {
+                    tracing::warn!(%bucket, %key, %error, "could not abort an abandoned multipart upload");
+                }
+            });
+        }
+    }
+}
+
+impl Client {
+    /// Uploads everything `reader` yields. `size_hint`, when known, picks a part size that fits.
+    pub async fn upload<R: AsyncRead + Unpin>(
+        &self,
+        bucket: &str,
+        key: &str,
+        mut reader: R,
+        options: &PutOptions,
+        size_hint: Option<u64>,
+    ) -> Result<PutOutput, Error> {
+        crate::names::validate_bucket(bucket)?;
+        crate::names::validate_key(key)?;
+        let settings = self.config().transfer;
+        let mut buffer = BytesMut::new();
+        let ended = fill(&mut reader, &mut buffer, settings.multipart_threshold + 1).await?;
+        if ended && buffer.len() <= settings.multipart_threshold {
+            return self.put_object(bucket, key, buffer.freeze(), options).await;
+        }
+        let upload_id = self.create_multipart_upload(bucket, key, options).await?;
+        let guard = AbortOnDrop {
+            client: self.clone(),
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+            upload_id: upload_id.clone(),
+            armed: true,
+        };
+        match self.upload_parts(bucket, key, &upload_id, &mut reader, buffer, size_hint).await {
+            Ok((parts, size)) => {
+                let result = self.complete_multipart_upload(bucket, key, &upload_id, &parts).await;
+                match result {
+                    Ok(mut output) => {
+                        let mut guard = guard;
+                        guard.armed = false;
+                        output.size = size;
+                        Ok(output)
+                    }
+                    Err(error) => {
+                        guard.abort_now().await;
+                        Err(error)
+                    }
+                }
+            }
+            Err(error) => {
+                guard.abort_now().await;
+                Err(error)
+            }
+        }
+    }
+
+    async fn upload_parts<R: AsyncRead + Unpin>(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+        reader: &mut R,
+        mut buffer: BytesMut,
+        size_hint: Option<u64>,
+    ) -> Result<(Vec<(u32, String)>, u64), Error> {
+        let settings = self.config().transfer;
+        let concurrency = settings.concurrency.max(1);
+        let mut tasks: JoinSet<Result<(u32, String), Error>> = JoinSet::new();
+        let mut parts = Vec::new();
+        let mut total = 0u64;
+        let mut number = 0u32;
+        let mut ended = false;
+        loop {
+            let size = part_size_for(number + 1, settings.part_size, size_hint);
+            if !ended {
+                ended = fill(reader, &mut buffer, size).await?;
+            }
+            if buffer.is_empty() {
+                break;
+            }
+            number += 1;
+            if number > MAX_PARTS {
+                return Err(Error::InvalidInput(format!(
+                    "the body needs more than {MAX_PARTS} parts of {size} bytes: raise the part size"
+                )));
+            }
+            let part: Bytes = buffer.split_to(size.min(buffer.len())).freeze();
+            total += part.len() as u64;
+            while tasks.len() >= concurrency {
+                if let Some(done) = tasks.join_next().await {
+                    parts.push(flatten(done)?);
+                }
+            }
+            let (client, bucket, key, upload_id) =
+                (self.clone(), bucket.to_owned(), key.to_owned(), upload_id.to_owned());
+            tasks.spawn(async move {
+                let etag = client.upload_part(&bucket, &key, &upload_id, number, part).await?;
+                Ok((number, etag))
+            });
+            if ended && buffer.is_empty() {
+                break;
+            }
+        }
+        while let Some(done) = tasks.join_next().await {
+            parts.push(flatten(done)?);
+        }
+        parts.sort_by_key(|(number, _)| *number);
+        Ok((parts, total))
+    }
+
+    /// Streams an object into `writer`; returns the bytes written. A body cut short is an error.
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &self,
+        bucket: &str,
+        key: &str,
+        options: &GetOptions,
+        writer: &mut W,
+    ) -> Result<u64, Error> {
+        let mut output = self.get_object(bucket, key, options).await?;
+        let mut written = 0u64;
+        while let Some(piece) = output.body.next().await {
+            let piece = piece?;
+            writer.write_all(&piece).await?;
+            written += piece.len() as u64;
+        }
+        writer.flush().await?;
+        Ok(written)
+    }
+}
+
+fn flatten(
+    joined: Result<Result<(u32, String), Error>, tokio::task::JoinError>,
+) -> Result<(u32, String), Error> {
+    joined.map_err(|error| Error::InvalidResponse(format!("a part upload task failed: {error}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_sizes_reach_five_tebibytes() {
+        let base = 8 << 20;
+        assert_eq!(part_size_for(1, base, None), base);
+        assert_eq!(part_size_for(1001, base, None), 2 * base);
+        let total: u64 = (1..=MAX_PARTS).map(|n| part_size_for(n, base, None) as u64).sum();
+        assert!(total >= 5 << 40, "{total}");
+        assert!((1..=MAX_PARTS).all(|n| part_size_for(n, base, None) <= MAX_PART_SIZE));
+        let hinted = part_size_for(1, base, Some(5 << 40));
+        assert!(hinted as u64 * u64::from(MAX_PARTS) >= 5 << 40);
+        assert_eq!(part_size_for(1, base, Some(100)), base);
+        assert_eq!(part_size_for(1, 1, None), MIN_PART_SIZE);
+    }
+}

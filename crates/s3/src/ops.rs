@@ -111,7 +111,7 @@ fn looks_url_encoded(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().all(|(index, &byte)| match byte {
         b'%' => bytes.get(index + 1..index + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
-        b'/' | b'+' | b'-' | b'_' | b'.' | b'~' => true,
+        b'/' | b'+' | b'-' | b'_' | b'.' | b'~' | b'*' => true,
         byte => byte.is_ascii_alphanumeric(),
     })
 }
@@ -190,15 +190,16 @@ impl Client {
         }
         let reply = self.send(&call).await?;
         let parsed = xml::list_objects(&reply.xml().await?)?;
-        // Decode only what the server says it encoded, and only if it looks encoded: some
-        // servers echo `EncodingType` without encoding (s3s-fs 0.14), and decoding raw keys
-        // would turn `+` into a space.
-        let encoded = parsed.encoding_type.as_deref() == Some("url")
+        // We ask for `encoding-type=url`, but servers differ: AWS encodes and says so; rclone
+        // encodes without saying; s3s-fs 0.14 says so without encoding. Decode when the server
+        // does not deny it and every name in the page looks encoded; decoding a raw name would
+        // turn its `+` into a space.
+        let encoded = parsed.encoding_type.as_deref().is_none_or(|encoding| encoding == "url")
             && parsed
                 .contents
                 .iter()
-                .map(|o| o.key.as_str())
-                .chain(parsed.common_prefixes.iter().map(|p| p.prefix.as_str()))
+                .map(|object| object.key.as_str())
+                .chain(parsed.common_prefixes.iter().map(|prefix| prefix.prefix.as_str()))
                 .all(looks_url_encoded);
         let decode = |text: String| if encoded { url_decode(&text) } else { text };
         Ok(ListPage {

@@ -2,6 +2,8 @@
 //! SeaweedFS and `rclone serve s3`, which `scripts/test.sh` starts once and announces through
 //! environment variables.
 
+pub mod fault;
+
 use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 use std::net::SocketAddr;

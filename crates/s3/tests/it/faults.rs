@@ -1,0 +1,128 @@
+//! Retries and faults, through the fault-injecting proxy in front of a real server.
+
+use crate::support::{PART, bucket, client, data};
+use bytes::Bytes;
+use s3::{Client, Config, Credentials, Endpoint, Error, GetOptions, PutOptions, TransferSettings};
+use std::time::Duration;
+use test_support::fault::{Fault, FaultProxy, Rule};
+use test_support::{ACCESS_KEY, SECRET_KEY};
+
+fn client_via(proxy: &FaultProxy, max_attempts: u32, read_timeout: Duration) -> Client {
+    let endpoint = Endpoint::parse(&proxy.endpoint).unwrap();
+    let mut config = Config::new(endpoint, "us-east-1", Credentials::new(ACCESS_KEY, SECRET_KEY));
+    config.retry.max_attempts = max_attempts;
+    config.retry.base_delay = Duration::from_millis(5);
+    config.read_timeout = read_timeout;
+    config.transfer = TransferSettings { multipart_threshold: PART, part_size: PART, concurrency: 2 };
+    let client = Client::new(config).unwrap();
+    client.seed_jitter(7);
+    client
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_retried_until_it_passes() {
+    let server = test_support::s3s_fs().await.unwrap();
+    let direct = client(&server);
+    let name = bucket(&direct, "retry").await;
+    let proxy = FaultProxy::start(&server.endpoint, vec![Rule::every(2, Fault::SlowDown)]).await.unwrap();
+    let via = client_via(&proxy, 4, Duration::from_secs(10));
+    via.put_object(&name, "k", Bytes::from_static(b"hello"), &PutOptions::default()).await.unwrap();
+    assert_eq!(proxy.faults(), 2);
+    assert_eq!(proxy.requests(), 3, "two refused attempts, then the one that passed");
+
+    let proxy = FaultProxy::start(&server.endpoint, vec![Rule::every(10, Fault::SlowDown)]).await.unwrap();
+    let via = client_via(&proxy, 3, Duration::from_secs(10));
+    let error = via.list_buckets().await.unwrap_err();
+    assert_eq!(error.code(), Some("SlowDown"), "{error:?}");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(proxy.requests(), 3, "bounded by max_attempts");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_are_retried_only_when_safe() {
+    let server = test_support::s3s_fs().await.unwrap();
+    let direct = client(&server);
+    let name = bucket(&direct, "safe").await;
+    // CreateMultipartUpload (POST) is not idempotent: a 500 may have created an upload.
+    let proxy =
+        FaultProxy::start(&server.endpoint, vec![Rule::matching("?uploads", 1, Fault::InternalError)])
+            .await
+            .unwrap();
+    let via = client_via(&proxy, 4, Duration::from_secs(10));
+    let error = via.create_multipart_upload(&name, "k", &PutOptions::default()).await.unwrap_err();
+    assert_eq!(error.code(), Some("InternalError"));
+    assert_eq!(proxy.requests(), 1);
+    // A GET is: retried past the 500.
+    direct.put_object(&name, "k", Bytes::from_static(b"x"), &PutOptions::default()).await.unwrap();
+    let proxy =
+        FaultProxy::start(&server.endpoint, vec![Rule::every(1, Fault::InternalError)]).await.unwrap();
+    let via = client_via(&proxy, 4, Duration::from_secs(10));
+    via.get_object(&name, "k", &GetOptions::default()).await.unwrap().body.collect().await.unwrap();
+    assert_eq!(proxy.requests(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_cut_short_is_an_error_never_a_short_success() {
+    let server = test_support::s3s_fs().await.unwrap();
+    let direct = client(&server);
+    let name = bucket(&direct, "reset").await;
+    direct.put_object(&name, "big", Bytes::from(data(1 << 20, 1)), &PutOptions::default()).await.unwrap();
+    let proxy =
+        FaultProxy::start(&server.endpoint, vec![Rule::matching("GET", 1, Fault::ResetAfter(100_000))])
+            .await
+            .unwrap();
+    let via = client_via(&proxy, 4, Duration::from_secs(10));
+    let output = via.get_object(&name, "big", &GetOptions::default()).await.unwrap();
+    let error = output.body.collect().await.unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    let mut sink = Vec::new();
+    // The next attempt passes the proxy untouched: the whole object arrives.
+    let written = via.download(&name, "big", &GetOptions::default(), &mut sink).await.unwrap();
+    assert_eq!(written, 1 << 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stall_past_the_read_timeout_is_an_error() {
+    let server = test_support::s3s_fs().await.unwrap();
+    let direct = client(&server);
+    let name = bucket(&direct, "stall").await;
+    direct.put_object(&name, "big", Bytes::from(data(1 << 20, 2)), &PutOptions::default()).await.unwrap();
+    let stall = Fault::StallAfter(50_000, Duration::from_secs(3));
+    let proxy = FaultProxy::start(&server.endpoint, vec![Rule::matching("GET", 1, stall)]).await.unwrap();
+    let via = client_via(&proxy, 4, Duration::from_millis(300));
+    let output = via.get_object(&name, "big", &GetOptions::default()).await.unwrap();
+    let error = output.body.collect().await.unwrap_err();
+    assert!(matches!(&error, Error::Transport { message, .. } if message.contains("no data")), "{error:?}");
+
+    // A stall before the response head is retried (GET is idempotent).
+    let proxy = FaultProxy::start(
+        &server.endpoint,
+        vec![Rule::matching("GET", 1, Fault::StallAfter(0, Duration::from_secs(3)))],
+    )
+    .await
+    .unwrap();
+    let via = client_via(&proxy, 4, Duration::from_millis(300));
+    let body =
+        via.get_object(&name, "big", &GetOptions::default()).await.unwrap().body.collect().await.unwrap();
+    assert_eq!(body.len(), 1 << 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_multipart_upload_is_aborted() {
+    // ListMultipartUploads is needed to see that nothing is left: SeaweedFS has it.
+    let Some(server) = test_support::external("seaweedfs") else { return };
+    let direct = client(&server);
+    let name = bucket(&direct, "abort").await;
+    let proxy =
+        FaultProxy::start(&server.endpoint, vec![Rule::matching("partNumber=2&", 100, Fault::InternalError)])
+            .await
+            .unwrap();
+    let via = client_via(&proxy, 3, Duration::from_secs(10));
+    let body = data(3 * PART, 3);
+    let error = via.upload(&name, "doomed", body.as_slice(), &PutOptions::default(), None).await.unwrap_err();
+    assert_eq!(error.code(), Some("InternalError"), "{error:?}");
+    let open = direct.list_multipart_uploads(&name, None).await.unwrap();
+    assert!(open.is_empty(), "orphaned uploads: {open:?}");
+    let missing = direct.head_object(&name, "doomed", &Default::default()).await.unwrap_err();
+    assert!(matches!(missing, Error::NoSuchKey { .. }), "{missing:?}");
+}

@@ -16,6 +16,121 @@ pub(crate) enum Command {
     /// Sign a raw HTTP request with SigV4 and show every step (canonical request, string to
     /// sign, signature, signed request), to debug SignatureDoesNotMatch errors.
     Sign(SignArgs),
+    /// List buckets, or the objects and folders under s3://bucket[/prefix].
+    Ls(LsArgs),
+    /// Download s3://bucket/key to a file or `-` (standard output); with --recursive, every
+    /// object under a prefix into a folder.
+    Get(GetArgs),
+    /// Upload a file or `-` (standard input) to s3://bucket/key; with --recursive, a folder.
+    Put(PutArgs),
+    /// Delete objects; with --recursive, everything under a prefix.
+    Rm(RmArgs),
+    /// Print a presigned URL for s3://bucket/key.
+    Presign(PresignArgs),
+    /// Make a bucket.
+    Mb(BucketArgs),
+    /// Remove an empty bucket.
+    Rb(BucketArgs),
+}
+
+/// Where and as whom: the same settings as the AWS CLI, with the same variables and files.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ConnectionArgs {
+    /// S3-compatible endpoint, e.g. http://127.0.0.1:9000 [env: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL].
+    #[arg(long)]
+    pub(crate) endpoint: Option<String>,
+    /// Region [env: AWS_REGION, AWS_DEFAULT_REGION; default us-east-1].
+    #[arg(long)]
+    pub(crate) region: Option<String>,
+    /// Profile in ~/.aws/credentials and ~/.aws/config [env: AWS_PROFILE].
+    #[arg(long)]
+    pub(crate) profile: Option<String>,
+    /// Path-style addressing (host/bucket/key), the default for custom endpoints.
+    #[arg(long, conflicts_with = "virtual_hosted")]
+    pub(crate) path_style: bool,
+    /// Virtual-hosted addressing (bucket.host/key), the default for AWS.
+    #[arg(long)]
+    pub(crate) virtual_hosted: bool,
+    /// Transfers at once for --recursive, and parts at once for large files.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) concurrency: u16,
+    /// Never show progress bars (they appear only when standard error is a terminal).
+    #[arg(long)]
+    pub(crate) no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LsArgs {
+    /// s3://bucket[/prefix]; none lists the buckets.
+    pub(crate) target: Option<String>,
+    /// Every key under the prefix, not rolled up into folders.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GetArgs {
+    /// s3://bucket/key, or s3://bucket/prefix with --recursive.
+    pub(crate) source: String,
+    /// A file, a folder, or `-` for standard output; default: the key's last name, here.
+    pub(crate) destination: Option<PathBuf>,
+    /// Download every object under the prefix into the destination folder.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PutArgs {
+    /// A file, a folder with --recursive, or `-` for standard input.
+    pub(crate) source: PathBuf,
+    /// s3://bucket/key; a key ending in `/` (or none) takes the file's name.
+    pub(crate) destination: String,
+    /// Upload every file under the folder.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    /// Content-Type; default: guessed from the file name, else application/octet-stream.
+    #[arg(long)]
+    pub(crate) content_type: Option<String>,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RmArgs {
+    /// s3://bucket/key ..., or one s3://bucket/prefix with --recursive.
+    #[arg(required = true)]
+    pub(crate) targets: Vec<String>,
+    /// Delete every object under the prefix.
+    #[arg(long, short)]
+    pub(crate) recursive: bool,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PresignArgs {
+    /// s3://bucket/key.
+    pub(crate) target: String,
+    /// Lifetime in seconds, 1 to 604800 (7 days).
+    #[arg(long, default_value_t = 3600, value_name = "SECONDS")]
+    pub(crate) expires: u32,
+    /// A URL for uploading (PUT) instead of downloading (GET).
+    #[arg(long)]
+    pub(crate) put: bool,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BucketArgs {
+    /// s3://bucket.
+    pub(crate) bucket: String,
+    #[command(flatten)]
+    pub(crate) connection: ConnectionArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | the command failed while running (I/O, the network, the server) |
+//! | 1 | the command failed while running (I/O, the network, an error answer from the server) |
 //! | 2 | bad usage or bad input: an unknown option or value, a malformed request file |
 
 use std::process::ExitCode;
@@ -24,11 +24,11 @@ pub(crate) fn bad_input(message: impl Into<String>) -> anyhow::Error {
 }
 
 pub(crate) fn code_for(error: &anyhow::Error) -> ExitCode {
-    if error.chain().any(|cause| cause.is::<BadInput>()) {
-        ExitCode::from(BAD_INPUT)
-    } else {
-        ExitCode::from(FAILURE)
-    }
+    let bad_input = error.chain().any(|cause| {
+        cause.is::<BadInput>()
+            || matches!(cause.downcast_ref::<s3::Error>(), Some(s3::Error::InvalidInput(_)))
+    });
+    if bad_input { ExitCode::from(BAD_INPUT) } else { ExitCode::from(FAILURE) }
 }
 
 pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -59,4 +59,35 @@ pub(crate) fn clap_error(error: &clap::Error) -> ExitCode {
             ExitCode::from(BAD_INPUT)
         }
     }
+}
+
+/// For SignatureDoesNotMatch: our canonical request and string to sign beside the server's,
+/// so the differing line can be seen.
+pub(crate) fn signature_mismatch(error: &anyhow::Error) -> Option<String> {
+    let (server, ours, our_string_to_sign) =
+        error.chain().find_map(|cause| match cause.downcast_ref::<s3::Error>() {
+            Some(s3::Error::SignatureDoesNotMatch { error, our_canonical_request, our_string_to_sign }) => {
+                Some((error, our_canonical_request, our_string_to_sign))
+            }
+            _ => None,
+        })?;
+    let mut out = String::from("\nOur canonical request:\n");
+    out.push_str(ours);
+    out.push_str("\n\nOur string to sign:\n");
+    out.push_str(our_string_to_sign);
+    match (&server.canonical_request, &server.string_to_sign) {
+        (None, None) => out.push_str("\n\nThe server did not send its canonical request: compare with its logs, or check the secret key and the clock.\n"),
+        (canonical, string_to_sign) => {
+            if let Some(canonical) = canonical {
+                out.push_str("\n\nThe server's canonical request:\n");
+                out.push_str(canonical);
+            }
+            if let Some(string_to_sign) = string_to_sign {
+                out.push_str("\n\nThe server's string to sign:\n");
+                out.push_str(string_to_sign);
+            }
+            out.push('\n');
+        }
+    }
+    Some(out)
 }

@@ -2,8 +2,11 @@
 
 mod cli;
 mod commands;
+mod connect;
 mod env;
 mod exit;
+mod progress;
+mod s3uri;
 
 use clap::Parser;
 use std::io::Write;
@@ -23,7 +26,11 @@ fn main() -> ExitCode {
             let code = exit::code_for(&error);
             // One line: the error and its causes, joined.
             let message = format!("{error:#}").replace('\n', " ");
-            let _ = writeln!(std::io::stderr(), "s3-connector: error: {message}");
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "s3-connector: error: {message}");
+            if let Some(explanation) = exit::signature_mismatch(&error) {
+                let _ = write!(stderr, "{explanation}");
+            }
             code
         }
     }

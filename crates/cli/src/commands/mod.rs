@@ -1,5 +1,11 @@
 //! One module per command.
 
+mod bucket;
+mod get;
+mod ls;
+mod presign;
+mod put;
+mod rm;
 mod sign;
 
 use crate::cli::{Cli, Command};
@@ -8,5 +14,12 @@ use crate::cli::{Cli, Command};
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Sign(args) => sign::run(&args),
+        Command::Ls(args) => ls::run(&args),
+        Command::Get(args) => get::run(&args),
+        Command::Put(args) => put::run(&args),
+        Command::Rm(args) => rm::run(&args),
+        Command::Presign(args) => presign::run(&args),
+        Command::Mb(args) => bucket::make(&args),
+        Command::Rb(args) => bucket::remove(&args),
     }
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `s3-connector` binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, unreachable_pub)]
 
+mod s3_commands;
 mod sign;
 
 use std::io::Write;

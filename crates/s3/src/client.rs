@@ -11,6 +11,7 @@ use http_body_util::Full;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client as HttpClient;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
 use hyper_util::rt::TokioExecutor;
 use sigv4::{Payload, Request, SignedRequest, Signer, SigningSettings, SigningTime};
 use std::borrow::Cow;
@@ -29,13 +30,44 @@ pub struct Client {
 struct Inner {
     config: Config,
     signer: Signer,
-    http: HttpClient<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: HttpClient<HttpsConnector<HttpConnector<Resolver>>, Full<Bytes>>,
     jitter: Mutex<fastrand::Rng>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client").field("config", &self.inner.config).finish_non_exhaustive()
+    }
+}
+
+/// Name resolution: the system's, unless [`Config::connect_to`] pins an address.
+#[derive(Clone)]
+struct Resolver {
+    connect_to: Option<std::net::IpAddr>,
+    system: GaiResolver,
+}
+
+type Addresses = std::vec::IntoIter<std::net::SocketAddr>;
+
+impl tower_service::Service<Name> for Resolver {
+    type Response = Addresses;
+    type Error = std::io::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = std::io::Result<Addresses>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        if let Some(address) = self.connect_to {
+            // Port 0: the connector takes the port from the URL.
+            return Box::pin(std::future::ready(Ok(vec![std::net::SocketAddr::new(address, 0)].into_iter())));
+        }
+        let mut system = self.system.clone();
+        Box::pin(async move {
+            let addresses = system.call(name).await?;
+            Ok(addresses.collect::<Vec<_>>().into_iter())
+        })
     }
 }
 
@@ -98,7 +130,10 @@ impl Reply {
 impl Client {
     /// A client for `config`.
     pub fn new(config: Config) -> Result<Self, Error> {
-        let mut http = HttpConnector::new();
+        let mut http = HttpConnector::new_with_resolver(Resolver {
+            connect_to: config.connect_to,
+            system: GaiResolver::new(),
+        });
         http.set_connect_timeout(Some(config.connect_timeout));
         http.set_nodelay(true);
         http.enforce_http(false);

@@ -165,6 +165,9 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Multipart sizes.
     pub transfer: TransferSettings,
+    /// Connect to this address whatever the host name says, as `curl --resolve` does: for
+    /// virtual-hosted style against a local store whose bucket host names do not resolve.
+    pub connect_to: Option<std::net::IpAddr>,
 }
 
 impl Config {
@@ -181,6 +184,7 @@ impl Config {
             read_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             transfer: TransferSettings::default(),
+            connect_to: None,
         }
     }
 

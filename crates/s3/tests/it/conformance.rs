@@ -419,3 +419,25 @@ async fn presigned_urls_work_with_a_plain_http_client() {
         assert!(client.presign_get(&name, key, 604_801).is_err());
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn virtual_hosted_addressing_works() {
+    // SeaweedFS is started with `-s3.domainName=localhost`: bucket.localhost names the bucket.
+    let Some(server) = test_support::external("seaweedfs") else { return };
+    let port = server.endpoint.rsplit(':').next().unwrap();
+    let endpoint = s3::Endpoint::parse(&format!("http://localhost:{port}")).unwrap();
+    let credentials = s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY);
+    let mut config = s3::Config::new(endpoint, "us-east-1", credentials);
+    config.addressing = s3::Addressing::VirtualHosted;
+    config.connect_to = Some(std::net::Ipv4Addr::LOCALHOST.into());
+    let client = s3::Client::new(config).unwrap();
+    let name = test_support::unique_bucket("vhost");
+    client.create_bucket(&name).await.unwrap();
+    let key = "virtual hosted/key+with=odd&chars.txt";
+    client.put_object(&name, key, Bytes::from_static(b"vhost"), &PutOptions::default()).await.unwrap();
+    assert_eq!(read_all(&client, &name, key).await, b"vhost");
+    let listed = client.list_objects(&name, &ListOptions::default()).await.unwrap();
+    assert_eq!(listed.objects[0].key, key);
+    let url = client.presign_get(&name, key, 60).unwrap();
+    assert!(url.starts_with(&format!("http://{name}.localhost:{port}/")), "{url}");
+}

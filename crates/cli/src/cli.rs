@@ -13,6 +13,9 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Run the connector service: a JSON and binary HTTP API that signs and streams every
+    /// request to S3. With no --endpoint or --region, it serves an embedded local store.
+    Serve(ServeArgs),
     /// Sign a raw HTTP request with SigV4 and show every step (canonical request, string to
     /// sign, signature, signed request), to debug SignatureDoesNotMatch errors.
     Sign(SignArgs),
@@ -176,4 +179,51 @@ pub(crate) struct SignArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+/// `serve` settings: flag, then `S3_CONNECTOR_*` variable, then the --config file, then default.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "S3_CONNECTOR_LISTEN")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
+    /// S3-compatible store, e.g. http://127.0.0.1:9000 (MinIO, Ceph, SeaweedFS, R2, Wasabi).
+    #[arg(long, env = "S3_CONNECTOR_ENDPOINT")]
+    pub(crate) endpoint: Option<String>,
+    /// AWS region: with no --endpoint, AWS S3 in this region; with one, its signing region.
+    #[arg(long, env = "S3_CONNECTOR_REGION")]
+    pub(crate) region: Option<String>,
+    /// Virtual-hosted addressing (bucket.host) for --endpoint instead of path style.
+    #[arg(long, env = "S3_CONNECTOR_VIRTUAL_HOSTED")]
+    pub(crate) virtual_hosted: bool,
+    /// Data folder of the embedded store [default: ./data].
+    #[arg(long, env = "S3_CONNECTOR_DATA_DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Public base URL for the links the service returns, e.g. https://s3c.example.com.
+    #[arg(long, env = "S3_CONNECTOR_PUBLIC_URL")]
+    pub(crate) public_url: Option<String>,
+    /// Accept Basic credentials over plain HTTP on a non-loopback address (behind a TLS proxy).
+    #[arg(long, env = "S3_CONNECTOR_ALLOW_INSECURE_HTTP")]
+    pub(crate) allow_insecure_http: bool,
+    /// Serve HTTPS with this certificate chain (PEM).
+    #[arg(long, env = "S3_CONNECTOR_TLS_CERT", requires = "tls_key")]
+    pub(crate) tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "S3_CONNECTOR_TLS_KEY", requires = "tls_cert")]
+    pub(crate) tls_key: Option<PathBuf>,
+    /// Most objects a listing with all=true returns [default: 100000].
+    #[arg(long, env = "S3_CONNECTOR_LIST_ALL_CAP")]
+    pub(crate) list_all_cap: Option<usize>,
+    /// Most requests handled at once [default: 512].
+    #[arg(long, env = "S3_CONNECTOR_MAX_CONCURRENCY")]
+    pub(crate) max_concurrency: Option<usize>,
+    /// Seconds to wait for the store's answer or the next piece of a body [default: 60].
+    #[arg(long, env = "S3_CONNECTOR_UPSTREAM_TIMEOUT")]
+    pub(crate) upstream_timeout: Option<u64>,
+    /// Logs as JSON lines (level from RUST_LOG, default info).
+    #[arg(long, env = "S3_CONNECTOR_LOG_JSON")]
+    pub(crate) log_json: bool,
+    /// A TOML file with the same settings (kebab-case names, e.g. list-all-cap = 5000).
+    #[arg(long, env = "S3_CONNECTOR_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
 }

@@ -30,7 +30,8 @@ pub struct Client {
 struct Inner {
     config: Config,
     signer: Signer,
-    http: HttpClient<HttpsConnector<HttpConnector<Resolver>>, Full<Bytes>>,
+    /// Shared by every client made with [`Client::with_credentials`]: one connection pool.
+    http: Arc<HttpClient<HttpsConnector<HttpConnector<Resolver>>, Full<Bytes>>>,
     jitter: Mutex<fastrand::Rng>,
 }
 
@@ -148,7 +149,18 @@ impl Client {
             .pool_max_idle_per_host(64)
             .build(tls);
         let signer = Signer::new(config.credentials.clone(), config.region.clone(), "s3");
+        let http = Arc::new(http);
         Ok(Self { inner: Arc::new(Inner { config, signer, http, jitter: Mutex::new(fastrand::Rng::new()) }) })
+    }
+
+    /// The same client acting with other credentials, sharing the connection pool (the
+    /// connector signs each caller's requests with that caller's keys).
+    pub fn with_credentials(&self, credentials: sigv4::Credentials) -> Self {
+        let mut config = self.inner.config.clone();
+        config.credentials = credentials;
+        let signer = Signer::new(config.credentials.clone(), config.region.clone(), "s3");
+        let http = Arc::clone(&self.inner.http);
+        Self { inner: Arc::new(Inner { config, signer, http, jitter: Mutex::new(fastrand::Rng::new()) }) }
     }
 
     /// The settings.

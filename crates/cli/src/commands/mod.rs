@@ -6,6 +6,7 @@ mod ls;
 mod presign;
 mod put;
 mod rm;
+mod serve;
 mod sign;
 
 use crate::cli::{Cli, Command};
@@ -13,6 +14,7 @@ use crate::cli::{Cli, Command};
 /// Runs the parsed command.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Serve(args) => serve::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Ls(args) => ls::run(&args),
         Command::Get(args) => get::run(&args),

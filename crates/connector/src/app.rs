@@ -1,0 +1,246 @@
+//! The application: shared state, the router, the middleware every request passes through, and
+//! the caller's credentials.
+
+use crate::error::{ApiError, ErrorMarker};
+use crate::metrics::Metrics;
+use crate::settings::{Settings, Upstream};
+use crate::{handlers, listing};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, MatchedPath, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use base64::Engine;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+
+/// Everything handlers share. Immutable once built.
+#[derive(Debug)]
+pub struct App {
+    /// Settings.
+    pub settings: Settings,
+    /// A client for the upstream; each request uses a copy with the caller's credentials.
+    pub upstream: s3::Client,
+    /// Metrics.
+    pub metrics: Metrics,
+    limit: Semaphore,
+}
+
+impl App {
+    /// Builds the state for `settings`, with the upstream at `endpoint` (the embedded store's,
+    /// when there is one).
+    pub fn new(settings: Settings, embedded_endpoint: Option<&str>) -> Result<Arc<Self>, s3::Error> {
+        let placeholder = sigv4::Credentials::new("none", "none");
+        let mut config = match (&settings.upstream, embedded_endpoint) {
+            (_, Some(endpoint)) => {
+                s3::Config::new(s3::Endpoint::parse(endpoint)?, settings.region.clone(), placeholder)
+            }
+            (Upstream::Endpoint { url, virtual_hosted }, None) => {
+                let mut config =
+                    s3::Config::new(s3::Endpoint::parse(url)?, settings.region.clone(), placeholder);
+                config.addressing =
+                    if *virtual_hosted { s3::Addressing::VirtualHosted } else { s3::Addressing::Path };
+                config
+            }
+            (Upstream::Aws { region }, None) => {
+                s3::Config::new(s3::Endpoint::aws(region), region.clone(), placeholder)
+            }
+            (Upstream::Embedded { .. }, None) => {
+                return Err(s3::Error::InvalidInput("the embedded store is not running".to_owned()));
+            }
+        };
+        config.read_timeout = settings.upstream_timeout;
+        let upstream = s3::Client::new(config)?;
+        let limit = Semaphore::new(settings.max_concurrency);
+        Ok(Arc::new(Self { settings, upstream, metrics: Metrics::default(), limit }))
+    }
+}
+
+/// The routes. Every `/v1` route is in `ROUTES` too, which the connector definition reads.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/buckets", get(listing::list_buckets))
+        .route("/v1/buckets/{bucket}/objects", get(listing::list_objects))
+        .route(
+            "/v1/buckets/{bucket}/objects/{*key}",
+            get(handlers::get_object)
+                .head(handlers::head_object)
+                .put(handlers::put_object)
+                .delete(handlers::delete_object),
+        )
+        .route("/v1/buckets/{bucket}/metadata/{*key}", get(handlers::get_metadata))
+        .route("/v1/buckets/{bucket}/objects/", any(handlers::empty_key))
+        .route("/v1/buckets/{bucket}/metadata/", any(handlers::empty_key))
+        .route("/v1/buckets/{bucket}/files", post(handlers::upload_file))
+        .route("/healthz", get(handlers::healthz))
+        .route("/readyz", get(handlers::readyz))
+        .route("/metrics", get(handlers::metrics))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(Arc::clone(&app), observe))
+        .with_state(app)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "NoSuchRoute",
+        "no such route: see /connector/apiDefinition.swagger.json for the API",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "this route does not take that method")
+}
+
+fn request_id(request: &Request) -> String {
+    request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| {
+            !value.is_empty() && value.len() <= 128 && value.bytes().all(|b| b.is_ascii_graphic())
+        })
+        .map_or_else(|| format!("{:016x}", fastrand::u64(..)), str::to_owned)
+}
+
+/// Request id, concurrency limit, metrics and the access log, for every request.
+async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = request_id(&request);
+    let method = request.method().clone();
+    let route =
+        request.extensions().get::<MatchedPath>().map_or("unmatched", |path| path.as_str()).to_owned();
+    let received = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+        .unwrap_or(0);
+    let _permit = app.limit.acquire().await;
+    app.metrics.in_flight(1);
+    let mut response = next.run(request).await;
+    app.metrics.in_flight(-1);
+    if response.extensions().get::<ErrorMarker>().is_some() {
+        response = with_request_id(response, &id).await;
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    let status = response.status().as_u16();
+    let sent = response
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
+        .unwrap_or(0);
+    app.metrics.bytes(received, sent);
+    app.metrics.request(method.as_str(), &route, status, started.elapsed());
+    tracing::info!(request_id = %id, %method, %route, status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
+    response
+}
+
+/// Puts the request id into an error body (errors are made before the id is known to them).
+async fn with_request_id(response: Response, id: &str) -> Response {
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let mut value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    if let Some(error) = value.get_mut("error").and_then(|error| error.as_object_mut()) {
+        error.insert("requestId".to_owned(), serde_json::Value::String(id.to_owned()));
+    }
+    let body = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
+    let mut response = Response::from_parts(parts, Body::from(body));
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+    response
+}
+
+/// The caller's S3 client: the upstream client acting with the caller's credentials (HTTP
+/// Basic: user name = access key id, password = secret access key; an optional
+/// `X-Amz-Security-Token` header). Nothing of them is kept beyond the request.
+pub(crate) struct Caller(pub(crate) s3::Client);
+
+fn parse_basic(value: &str) -> Result<(String, String), ApiError> {
+    let malformed = || {
+        ApiError::unauthorized(
+            "malformed Basic credentials: send Authorization: Basic base64(access key id:secret access key)",
+        )
+    };
+    let (scheme, encoded) = value.trim().split_once(' ').ok_or_else(malformed)?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(ApiError::unauthorized(
+            "use HTTP Basic: the user name is the access key id, the password the secret access key",
+        ));
+    }
+    let decoded =
+        base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(|_| malformed())?;
+    let text = String::from_utf8(decoded).map_err(|_| malformed())?;
+    let (user, password) = text.split_once(':').ok_or_else(malformed)?;
+    let valid =
+        |part: &str| !part.is_empty() && part.len() <= 256 && part.bytes().all(|b| b.is_ascii_graphic());
+    if !valid(user) || !valid(password) {
+        return Err(malformed());
+    }
+    Ok((user.to_owned(), password.to_owned()))
+}
+
+impl FromRequestParts<Arc<App>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(header::AUTHORIZATION).ok_or_else(|| {
+            ApiError::unauthorized("credentials are missing: use HTTP Basic with the access key id as user name and the secret access key as password")
+        })?;
+        if app.settings.refuses_plain_credentials() {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "InsecureTransport",
+                "this service refuses credentials over plain HTTP: call it over HTTPS, or have its operator start it with --tls-cert/--tls-key (or --allow-insecure-http behind a TLS proxy)",
+            ));
+        }
+        let header = header.to_str().map_err(|_| ApiError::unauthorized("malformed Authorization header"))?;
+        let (access_key_id, secret) = parse_basic(header)?;
+        let mut credentials = sigv4::Credentials::new(access_key_id, secret);
+        if let Some(token) = parts.headers.get("x-amz-security-token") {
+            let token = token
+                .to_str()
+                .ok()
+                .filter(|token| !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic()))
+                .ok_or_else(|| {
+                    ApiError::bad_request("InvalidArgument", "X-Amz-Security-Token is not a valid token")
+                })?;
+            credentials = credentials.with_session_token(token);
+        }
+        Ok(Caller(app.upstream.with_credentials(credentials)))
+    }
+}
+
+impl IntoResponse for Caller {
+    fn into_response(self) -> Response {
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials() {
+        let encoded = base64::engine::general_purpose::STANDARD.encode("AKID:se:cret");
+        assert_eq!(parse_basic(&format!("Basic {encoded}")).unwrap(), ("AKID".into(), "se:cret".into()));
+        assert_eq!(parse_basic(&format!("basic  {encoded} ")).unwrap().0, "AKID");
+        for bad in [
+            "Basic",
+            "Bearer x",
+            "Basic !!!",
+            "Basic Og==",
+            &format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("nocolon")),
+        ] {
+            assert!(parse_basic(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Service settings, resolved before the runtime starts: flag, then `S3_CONNECTOR_*`
+//! environment variable (both through clap in the binary), then the TOML file, then default.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Settings as given: every field optional. The binary fills one from flags and environment,
+/// the TOML file another; [`RawSettings::or`] merges them.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSettings {
+    /// Address to listen on.
+    pub listen: Option<SocketAddr>,
+    /// S3-compatible endpoint; none means AWS when `region` is set, else the embedded store.
+    pub endpoint: Option<String>,
+    /// AWS region (or the signing region of a custom endpoint).
+    pub region: Option<String>,
+    /// Virtual-hosted addressing for a custom endpoint.
+    pub virtual_hosted: Option<bool>,
+    /// Data folder of the embedded store.
+    pub data_dir: Option<PathBuf>,
+    /// Public base URL (for `nextLink`), e.g. `https://s3c.example.com`.
+    pub public_url: Option<String>,
+    /// Accept Basic credentials over plain HTTP on a non-loopback address.
+    pub allow_insecure_http: Option<bool>,
+    /// TLS certificate chain (PEM).
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    pub tls_key: Option<PathBuf>,
+    /// Most objects `all=true` returns.
+    pub list_all_cap: Option<usize>,
+    /// Most requests handled at once.
+    pub max_concurrency: Option<usize>,
+    /// Seconds to wait for the upstream's answer or the next piece of a body.
+    pub upstream_timeout_seconds: Option<u64>,
+    /// JSON logs.
+    pub log_json: Option<bool>,
+}
+
+impl RawSettings {
+    /// Each field from `self`, else from `fallback`.
+    #[must_use]
+    pub fn or(self, fallback: RawSettings) -> RawSettings {
+        RawSettings {
+            listen: self.listen.or(fallback.listen),
+            endpoint: self.endpoint.or(fallback.endpoint),
+            region: self.region.or(fallback.region),
+            virtual_hosted: self.virtual_hosted.or(fallback.virtual_hosted),
+            data_dir: self.data_dir.or(fallback.data_dir),
+            public_url: self.public_url.or(fallback.public_url),
+            allow_insecure_http: self.allow_insecure_http.or(fallback.allow_insecure_http),
+            tls_cert: self.tls_cert.or(fallback.tls_cert),
+            tls_key: self.tls_key.or(fallback.tls_key),
+            list_all_cap: self.list_all_cap.or(fallback.list_all_cap),
+            max_concurrency: self.max_concurrency.or(fallback.max_concurrency),
+            upstream_timeout_seconds: self.upstream_timeout_seconds.or(fallback.upstream_timeout_seconds),
+            log_json: self.log_json.or(fallback.log_json),
+        }
+    }
+
+    /// Parses a TOML settings file.
+    pub fn from_toml(text: &str) -> Result<RawSettings, String> {
+        toml::from_str(text).map_err(|error| error.to_string())
+    }
+
+    /// Fills in the defaults and checks the result.
+    pub fn resolve(self) -> Result<Settings, String> {
+        let upstream = match (self.endpoint, &self.region) {
+            (Some(endpoint), _) => {
+                s3::Endpoint::parse(&endpoint).map_err(|error| error.to_string())?;
+                Upstream::Endpoint { url: endpoint, virtual_hosted: self.virtual_hosted.unwrap_or(false) }
+            }
+            (None, Some(region)) => Upstream::Aws { region: region.clone() },
+            (None, None) => {
+                Upstream::Embedded { data_dir: self.data_dir.unwrap_or_else(|| PathBuf::from("data")) }
+            }
+        };
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => return Err("--tls-cert and --tls-key go together".to_owned()),
+        };
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("public URL {url:?} must start with http:// or https://"));
+            }
+        }
+        Ok(Settings {
+            listen: self.listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            upstream,
+            region: self.region.unwrap_or_else(|| "us-east-1".to_owned()),
+            public_url: self.public_url.map(|url| url.trim_end_matches('/').to_owned()),
+            allow_insecure_http: self.allow_insecure_http.unwrap_or(false),
+            tls,
+            list_all_cap: self.list_all_cap.unwrap_or(100_000).max(1),
+            max_concurrency: self.max_concurrency.unwrap_or(512).max(1),
+            upstream_timeout: std::time::Duration::from_secs(
+                self.upstream_timeout_seconds.unwrap_or(60).max(1),
+            ),
+            log_json: self.log_json.unwrap_or(false),
+        })
+    }
+}
+
+/// Where the service sends requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upstream {
+    /// The embedded local store (s3s-fs) with data in this folder.
+    Embedded {
+        /// Data folder.
+        data_dir: PathBuf,
+    },
+    /// Any S3-compatible store.
+    Endpoint {
+        /// `http[s]://host[:port]`.
+        url: String,
+        /// Virtual-hosted style instead of path style.
+        virtual_hosted: bool,
+    },
+    /// AWS S3 in a region (virtual-hosted).
+    Aws {
+        /// The region.
+        region: String,
+    },
+}
+
+/// Resolved settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where requests go.
+    pub upstream: Upstream,
+    /// Signing region.
+    pub region: String,
+    /// Public base URL, without a trailing `/`.
+    pub public_url: Option<String>,
+    /// Accept Basic credentials over plain HTTP on a non-loopback address.
+    pub allow_insecure_http: bool,
+    /// TLS certificate and key.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Most objects `all=true` returns.
+    pub list_all_cap: usize,
+    /// Most requests at once.
+    pub max_concurrency: usize,
+    /// Upstream timeout.
+    pub upstream_timeout: std::time::Duration,
+    /// JSON logs.
+    pub log_json: bool,
+}
+
+impl Settings {
+    /// Whether Basic credentials must be refused: plain HTTP on a non-loopback address,
+    /// without the operator's opt-out.
+    pub fn refuses_plain_credentials(&self) -> bool {
+        self.tls.is_none() && !self.listen.ip().is_loopback() && !self.allow_insecure_http
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_defaults_fill_the_rest() {
+        let file =
+            RawSettings::from_toml("listen = \"127.0.0.1:9999\"\nregion = \"eu-west-1\"\nlist-all-cap = 5\n")
+                .unwrap();
+        let flags = RawSettings { region: Some("us-west-2".into()), ..RawSettings::default() };
+        let settings = flags.or(file).resolve().unwrap();
+        assert_eq!(settings.listen.port(), 9999);
+        assert_eq!(settings.upstream, Upstream::Aws { region: "us-west-2".into() });
+        assert_eq!(settings.list_all_cap, 5);
+        let embedded = RawSettings::default().resolve().unwrap();
+        assert_eq!(embedded.upstream, Upstream::Embedded { data_dir: PathBuf::from("data") });
+        assert!(!embedded.refuses_plain_credentials());
+        assert!(RawSettings::from_toml("bogus = 1").is_err());
+        let open = RawSettings { listen: Some("0.0.0.0:80".parse().unwrap()), ..RawSettings::default() };
+        assert!(open.resolve().unwrap().refuses_plain_credentials());
+    }
+}

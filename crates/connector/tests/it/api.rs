@@ -1,0 +1,355 @@
+//! The API contract, end to end.
+
+use crate::{Service, basic, make_bucket, path_key, start};
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+fn data(len: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect()
+}
+
+async fn servers() -> Vec<(test_support::Server, Service)> {
+    let mut out = Vec::new();
+    for server in test_support::all_servers().await.into_iter().filter(|s| s.name != "rclone") {
+        let service = start(&server.endpoint, |_| {}).await;
+        out.push((server, service));
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bytes_round_trip_exactly_at_every_size() {
+    for (server, service) in servers().await {
+        let bucket = make_bucket(&server.endpoint, "sizes").await;
+        for (index, size) in
+            [0usize, 1, 1000, (8 << 20) - 1, 8 << 20, (8 << 20) + 1, 200 << 20].into_iter().enumerate()
+        {
+            if size == 200 << 20 && server.name != "s3s-fs" {
+                continue;
+            }
+            let body = data(size, index as u64);
+            let path = format!("/v1/buckets/{bucket}/objects/size-{size}.bin");
+            let put = service.call("PUT", &path, &[], body.clone()).await;
+            assert_eq!(put.status, 200, "{}: {:?}", server.name, put.body);
+            assert_eq!(put.json()["size"], size as u64);
+            let got = service.call("GET", &path, &[], Bytes::new()).await;
+            assert_eq!(got.status, 200);
+            assert_eq!(got.body.len(), size, "{}", server.name);
+            assert_eq!(Sha256::digest(&got.body), Sha256::digest(&body), "{}: size {size}", server.name);
+            assert_eq!(got.header("content-length"), Some(size.to_string().as_str()));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn special_keys_work_and_decode_once() {
+    for (server, service) in servers().await {
+        let bucket = make_bucket(&server.endpoint, "keys").await;
+        for key in [
+            "with space.txt",
+            "plus+sign.txt",
+            "equals=colon:at@.txt",
+            "amp&dollar$.txt",
+            "question?hash#.txt",
+            "tilde~.txt",
+            "日本語/ファイル.pdf",
+            "folder/sub folder/file.docx",
+            "percent%.txt",
+        ] {
+            let path = format!("/v1/buckets/{bucket}/objects/{}", path_key(key));
+            assert_eq!(
+                service.call("PUT", &path, &[], format!("body of {key}")).await.status,
+                200,
+                "{}: {key}",
+                server.name
+            );
+            let got = service.call("GET", &path, &[], Bytes::new()).await;
+            assert_eq!(got.body, format!("body of {key}").as_bytes(), "{}: {key}", server.name);
+            let meta = service
+                .call("GET", &format!("/v1/buckets/{bucket}/metadata/{}", path_key(key)), &[], Bytes::new())
+                .await;
+            assert_eq!(meta.json()["key"], key, "{}", server.name);
+        }
+        // `%2F` and `/` both mean `/`; `+` stays `+`.
+        let slash = service
+            .call(
+                "GET",
+                &format!("/v1/buckets/{bucket}/objects/folder%2Fsub%20folder%2Ffile.docx"),
+                &[],
+                Bytes::new(),
+            )
+            .await;
+        assert_eq!(slash.status, 200, "{}", server.name);
+        let plus = service
+            .call("GET", &format!("/v1/buckets/{bucket}/objects/plus+sign.txt"), &[], Bytes::new())
+            .await;
+        assert_eq!(plus.body, b"body of plus+sign.txt".as_slice());
+        assert_eq!(
+            service
+                .call("DELETE", &format!("/v1/buckets/{bucket}/objects/plus%2Bsign.txt"), &[], Bytes::new())
+                .await
+                .status,
+            204
+        );
+        assert_eq!(
+            service
+                .call("DELETE", &format!("/v1/buckets/{bucket}/objects/never-was"), &[], Bytes::new())
+                .await
+                .status,
+            204
+        );
+        let gone = service
+            .call("GET", &format!("/v1/buckets/{bucket}/objects/plus+sign.txt"), &[], Bytes::new())
+            .await;
+        assert_eq!(gone.status, 404);
+        assert_eq!(gone.json()["error"]["code"], "NoSuchKey");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn power_automate_files_are_stored_byte_exact() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for (server, service) in servers().await {
+        let bucket = make_bucket(&server.endpoint, "files").await;
+        let every_byte: Vec<u8> = (0..=255u8).collect();
+        let mut files = vec![("every-byte.bin".to_owned(), every_byte)];
+        for name in ["report.docx", "numbers.xlsx", "picture.png"] {
+            files.push((name.to_owned(), std::fs::read(fixtures.join(name)).unwrap()));
+        }
+        for (index, (name, bytes)) in files.iter().enumerate() {
+            let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes);
+            let content = if index % 2 == 0 {
+                serde_json::json!(encoded)
+            } else {
+                serde_json::json!({"$content-type": "application/octet-stream", "$content": encoded})
+            };
+            let body = serde_json::json!({"key": format!("uploads/{name}"), "content": content, "metadata": {"source": "flow"}});
+            let answer = service
+                .call(
+                    "POST",
+                    &format!("/v1/buckets/{bucket}/files"),
+                    &[("content-type", "application/json")],
+                    body.to_string(),
+                )
+                .await;
+            assert_eq!(answer.status, 200, "{}: {name}: {:?}", server.name, answer.body);
+            assert_eq!(answer.json()["size"], bytes.len() as u64);
+            let back = service
+                .call("GET", &format!("/v1/buckets/{bucket}/objects/uploads/{name}"), &[], Bytes::new())
+                .await;
+            assert_eq!(&back.body[..], &bytes[..], "{}: {name}", server.name);
+        }
+        let docx = service
+            .call("GET", &format!("/v1/buckets/{bucket}/metadata/uploads/report.docx"), &[], Bytes::new())
+            .await
+            .json();
+        assert_eq!(
+            docx["contentType"],
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        );
+        assert_eq!(docx["metadata"]["source"], "flow");
+        let bad = service
+            .call(
+                "POST",
+                &format!("/v1/buckets/{bucket}/files"),
+                &[],
+                r#"{"key":"x","content":"not base64!"}"#,
+            )
+            .await;
+        assert_eq!(bad.status, 400);
+        assert_eq!(bad.json()["error"]["code"], "InvalidBase64");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ranges_conditions_and_headers() {
+    for (server, service) in servers().await {
+        let bucket = make_bucket(&server.endpoint, "range").await;
+        let path = format!("/v1/buckets/{bucket}/objects/doc.txt");
+        let put = service
+            .call(
+                "PUT",
+                &path,
+                &[
+                    ("content-type", "text/plain"),
+                    ("x-amz-meta-author", "Jane"),
+                    ("cache-control", "max-age=5"),
+                ],
+                "0123456789",
+            )
+            .await;
+        let etag = put.json()["etag"].as_str().unwrap().to_owned();
+        let ranged = service.call("GET", &path, &[("range", "bytes=2-4")], Bytes::new()).await;
+        assert_eq!(ranged.status, 206, "{}", server.name);
+        assert_eq!(&ranged.body[..], b"234");
+        assert_eq!(ranged.header("content-range"), Some("bytes 2-4/10"));
+        let whole = service.call("GET", &path, &[], Bytes::new()).await;
+        assert_eq!(whole.header("content-type"), Some("text/plain"));
+        assert_eq!(whole.header("x-amz-meta-author"), Some("Jane"));
+        assert_eq!(whole.header("etag"), Some(etag.as_str()));
+        assert!(whole.header("last-modified").is_some());
+        let head = service.call("HEAD", &path, &[], Bytes::new()).await;
+        assert_eq!((head.status, head.body.len()), (200, 0));
+        assert_eq!(head.header("content-length"), Some("10"));
+        let unsatisfiable = service.call("GET", &path, &[("range", "bytes=100-200")], Bytes::new()).await;
+        assert_eq!(unsatisfiable.status, 416, "{}", server.name);
+        assert_eq!(unsatisfiable.json()["error"]["code"], "InvalidRange");
+        if server.name == "seaweedfs" {
+            assert_eq!(
+                service.call("GET", &path, &[("if-none-match", &etag)], Bytes::new()).await.status,
+                304
+            );
+            assert_eq!(
+                service.call("GET", &path, &[("if-match", "\"other\"")], Bytes::new()).await.status,
+                412
+            );
+            let create_only = service.call("PUT", &path, &[("if-none-match", "*")], "again").await;
+            assert_eq!(create_only.status, 412);
+        } else {
+            eprintln!("UNSUPPORTED by {}: conditional requests", server.name);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_page_link_and_gather() {
+    for (server, service) in servers().await {
+        let bucket = make_bucket(&server.endpoint, "list").await;
+        let endpoint = s3::Endpoint::parse(&server.endpoint).unwrap();
+        let direct = s3::Client::new(s3::Config::new(
+            endpoint,
+            "us-east-1",
+            s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY),
+        ))
+        .unwrap();
+        let mut tasks = tokio::task::JoinSet::new();
+        for chunk in (0..2500).collect::<Vec<_>>().chunks(125) {
+            let (direct, bucket, chunk) = (direct.clone(), bucket.clone(), chunk.to_vec());
+            tasks.spawn(async move {
+                for i in chunk {
+                    let key = format!("photos/{}/img {i:04}.jpg", 2020 + i % 5);
+                    direct
+                        .put_object(&bucket, &key, Bytes::from_static(b"x"), &Default::default())
+                        .await
+                        .unwrap();
+                }
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap();
+        }
+        // maxKeys pages, followed through nextLink.
+        let mut url = format!("/v1/buckets/{bucket}/objects?maxKeys=1000&prefix=photos%2F");
+        let mut seen = 0;
+        let mut pages = 0;
+        loop {
+            let page = service.call("GET", &url, &[], Bytes::new()).await.json();
+            seen += page["objects"].as_array().unwrap().len();
+            pages += 1;
+            match page["nextLink"].as_str() {
+                Some(link) => {
+                    assert!(link.starts_with(&service.base), "{link}");
+                    assert_eq!(page["isTruncated"], true);
+                    url = link[service.base.len()..].to_owned();
+                }
+                None => break,
+            }
+        }
+        assert_eq!((seen, pages), (2500, 3), "{}", server.name);
+        let all = service
+            .call("GET", &format!("/v1/buckets/{bucket}/objects?all=true&maxKeys=300"), &[], Bytes::new())
+            .await
+            .json();
+        assert_eq!(all["objects"].as_array().unwrap().len(), 2500, "{}", server.name);
+        assert_eq!(all["isTruncated"], false);
+        let folders = service
+            .call(
+                "GET",
+                &format!("/v1/buckets/{bucket}/objects?prefix=photos/&delimiter=/"),
+                &[],
+                Bytes::new(),
+            )
+            .await
+            .json();
+        assert_eq!(
+            folders["folders"],
+            serde_json::json!([
+                "photos/2020/",
+                "photos/2021/",
+                "photos/2022/",
+                "photos/2023/",
+                "photos/2024/"
+            ])
+        );
+        let capped = start(&server.endpoint, |raw| raw.list_all_cap = Some(700)).await;
+        let page = capped
+            .call("GET", &format!("/v1/buckets/{bucket}/objects?all=true"), &[], Bytes::new())
+            .await
+            .json();
+        assert_eq!(page["objects"].as_array().unwrap().len(), 700);
+        assert_eq!(page["isTruncated"], true);
+        assert!(page["nextLink"].as_str().unwrap().contains("continuationToken="));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_errors_and_health() {
+    for (server, service) in servers().await {
+        let wrong = service
+            .call(
+                "GET",
+                "/v1/buckets",
+                &[("authorization", &basic(test_support::ACCESS_KEY, "wrong"))],
+                Bytes::new(),
+            )
+            .await;
+        assert_eq!(wrong.status, 403, "{}", server.name);
+        let error = wrong.json();
+        assert_eq!(error["error"]["code"], "SignatureDoesNotMatch");
+        assert!(!error["error"]["requestId"].as_str().unwrap().is_empty());
+        assert!(!String::from_utf8_lossy(&wrong.body).contains("wrong\""));
+        let missing = service.call("GET", "/v1/buckets", &[("authorization", "")], Bytes::new()).await;
+        assert_eq!(missing.status, 401);
+        assert!(missing.header("www-authenticate").unwrap().starts_with("Basic"));
+        let listed = service.call("GET", "/v1/buckets", &[], Bytes::new()).await;
+        assert_eq!(listed.status, 200);
+        assert!(listed.json()["buckets"].is_array());
+        assert!(listed.header("x-request-id").is_some());
+        assert_eq!(service.call("GET", "/healthz", &[], Bytes::new()).await.status, 200);
+        assert_eq!(service.call("GET", "/readyz", &[], Bytes::new()).await.status, 200);
+        let metrics = service.call("GET", "/metrics", &[], Bytes::new()).await;
+        let text = String::from_utf8_lossy(&metrics.body);
+        assert!(
+            text.contains("s3c_requests_total{method=\"GET\",route=\"/v1/buckets\",status=\"200\"}"),
+            "{text}"
+        );
+        assert!(text.contains("s3c_request_duration_seconds_bucket"));
+        assert!(!text.contains(test_support::SECRET_KEY));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_http_credentials_are_refused_off_loopback() {
+    let server = test_support::s3s_fs().await.unwrap();
+    // Settings say 0.0.0.0 (the test still binds loopback): credentials must be refused...
+    let strict = start(&server.endpoint, |raw| raw.listen = Some("0.0.0.0:8080".parse().unwrap())).await;
+    let refused = strict.call("GET", "/v1/buckets", &[], Bytes::new()).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.json()["error"]["code"], "InsecureTransport");
+    // ...unless the operator opts out.
+    let relaxed = start(&server.endpoint, |raw| {
+        raw.listen = Some("0.0.0.0:8080".parse().unwrap());
+        raw.allow_insecure_http = Some(true);
+    })
+    .await;
+    assert_eq!(relaxed.call("GET", "/v1/buckets", &[], Bytes::new()).await.status, 200);
+}

@@ -4,6 +4,7 @@
 
 mod api;
 mod bad_input;
+mod faults;
 
 use base64::Engine;
 use bytes::Bytes;

@@ -5,6 +5,7 @@
 mod api;
 mod bad_input;
 mod faults;
+mod tls;
 
 use base64::Engine;
 use bytes::Bytes;

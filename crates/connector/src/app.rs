@@ -54,6 +54,10 @@ impl App {
             }
         };
         config.read_timeout = settings.upstream_timeout;
+        // Memory per upload is about part size x (parts in flight + 1): 8 MiB x 3 keeps a
+        // streaming upload of any size well under 64 MiB of resident memory.
+        config.transfer =
+            s3::TransferSettings { multipart_threshold: 8 << 20, part_size: 8 << 20, concurrency: 2 };
         let upstream = s3::Client::new(config)?;
         let limit = Semaphore::new(settings.max_concurrency);
         Ok(Arc::new(Self { settings, upstream, metrics: Metrics::default(), limit }))

@@ -19,8 +19,11 @@ async fn fill<R: AsyncRead + Unpin>(
     buffer: &mut BytesMut,
     target: usize,
 ) -> Result<bool, Error> {
+    if buffer.capacity() < target {
+        // Exactly what is missing: buffers are sized to their part, never doubled.
+        buffer.reserve(target - buffer.len());
+    }
     while buffer.len() < target {
-        buffer.reserve((target - buffer.len()).min(1 << 20));
         if reader.read_buf(buffer).await? == 0 {
             return Ok(true);
         }
@@ -95,8 +98,17 @@ impl Client {
         crate::names::validate_bucket(bucket)?;
         crate::names::validate_key(key)?;
         let settings = self.config().transfer;
-        let mut buffer = BytesMut::new();
-        let ended = fill(&mut reader, &mut buffer, settings.multipart_threshold + 1).await?;
+        // Small bodies announce themselves: no need for a threshold-sized buffer then.
+        let first_read = size_hint
+            .and_then(|hint| usize::try_from(hint).ok())
+            .map_or(settings.multipart_threshold, |hint| hint.min(settings.multipart_threshold))
+            + 1;
+        let mut buffer = BytesMut::with_capacity(first_read);
+        let mut ended = fill(&mut reader, &mut buffer, first_read).await?;
+        if !ended && buffer.len() <= settings.multipart_threshold {
+            // The hint was low: read on up to the threshold before choosing.
+            ended = fill(&mut reader, &mut buffer, settings.multipart_threshold + 1).await?;
+        }
         if ended && buffer.len() <= settings.multipart_threshold {
             return self.put_object(bucket, key, buffer.freeze(), options).await;
         }
@@ -137,7 +149,7 @@ impl Client {
         key: &str,
         upload_id: &str,
         reader: &mut R,
-        mut buffer: BytesMut,
+        mut leftover: BytesMut,
         size_hint: Option<u64>,
     ) -> Result<(Vec<(u32, String)>, u64), Error> {
         let settings = self.config().transfer;
@@ -149,7 +161,16 @@ impl Client {
         let mut ended = false;
         loop {
             let size = part_size_for(number + 1, settings.part_size, size_hint);
-            if !ended {
+            // Each part gets a buffer of exactly its size, so a finished part frees all of its
+            // memory (a part split off a shared buffer would keep the whole buffer alive).
+            let mut buffer = BytesMut::with_capacity(size);
+            let carried = leftover.len().min(size);
+            buffer.extend_from_slice(&leftover.split_to(carried));
+            if leftover.is_empty() {
+                // Free the first read's buffer as soon as it is used up.
+                leftover = BytesMut::new();
+            }
+            if !ended && buffer.len() < size {
                 ended = fill(reader, &mut buffer, size).await?;
             }
             if buffer.is_empty() {
@@ -161,7 +182,7 @@ impl Client {
                     "the body needs more than {MAX_PARTS} parts of {size} bytes: raise the part size"
                 )));
             }
-            let part: Bytes = buffer.split_to(size.min(buffer.len())).freeze();
+            let part: Bytes = buffer.freeze();
             total += part.len() as u64;
             while tasks.len() >= concurrency {
                 if let Some(done) = tasks.join_next().await {
@@ -174,7 +195,7 @@ impl Client {
                 let etag = client.upload_part(&bucket, &key, &upload_id, number, part).await?;
                 Ok((number, etag))
             });
-            if ended && buffer.is_empty() {
+            if ended && leftover.is_empty() {
                 break;
             }
         }

@@ -8,14 +8,20 @@ use test_support::fault::{Fault, FaultProxy, Rule};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upstream_failures_map_to_502_503_504() {
     let server = test_support::s3s_fs().await.unwrap();
-    let throttled = FaultProxy::start(&server.endpoint, vec![Rule::every(100, Fault::SlowDown)]).await.unwrap();
+    let throttled =
+        FaultProxy::start(&server.endpoint, vec![Rule::every(100, Fault::SlowDown)]).await.unwrap();
     let service = start(&throttled.endpoint, |_| {}).await;
     let answer = service.call("GET", "/v1/buckets", &[], Bytes::new()).await;
     assert_eq!(answer.status, 503);
     assert_eq!(answer.json()["error"]["code"], "SlowDown");
     assert!(answer.header("retry-after").is_some());
 
-    let stalled = FaultProxy::start(&server.endpoint, vec![Rule::every(100, Fault::StallAfter(0, std::time::Duration::from_secs(5)))]).await.unwrap();
+    let stalled = FaultProxy::start(
+        &server.endpoint,
+        vec![Rule::every(100, Fault::StallAfter(0, std::time::Duration::from_secs(5)))],
+    )
+    .await
+    .unwrap();
     let service = start(&stalled.endpoint, |raw| raw.upstream_timeout_seconds = Some(1)).await;
     let answer = service.call("GET", "/v1/buckets", &[], Bytes::new()).await;
     assert_eq!(answer.status, 504, "{:?}", answer.body);
@@ -39,7 +45,10 @@ async fn a_caller_that_disconnects_mid_upload_leaves_nothing_behind() {
     let authorization = auth();
     tokio::task::spawn_blocking(move || {
         let mut stream = std::net::TcpStream::connect(address).unwrap();
-        let head = format!("PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\nContent-Length: {}\r\n\r\n", 64 << 20);
+        let head = format!(
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\nContent-Length: {}\r\n\r\n",
+            64 << 20
+        );
         stream.write_all(head.as_bytes()).unwrap();
         // 20 MiB: past the multipart threshold, so parts are already stored when we vanish.
         let chunk = vec![7u8; 1 << 20];
@@ -52,7 +61,12 @@ async fn a_caller_that_disconnects_mid_upload_leaves_nothing_behind() {
     .await
     .unwrap();
     let endpoint = s3::Endpoint::parse(&server.endpoint).unwrap();
-    let direct = s3::Client::new(s3::Config::new(endpoint, "us-east-1", s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY))).unwrap();
+    let direct = s3::Client::new(s3::Config::new(
+        endpoint,
+        "us-east-1",
+        s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY),
+    ))
+    .unwrap();
     // The abort runs when the upload notices the broken body; give it a moment.
     let mut open = Vec::new();
     for _ in 0..50 {

@@ -24,12 +24,17 @@ async fn serves_https_and_accepts_credentials_over_it() {
 
     let mut roots = rustls::RootCertStore::empty();
     roots.add(certified.cert.der().clone()).unwrap();
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let https = hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(config).https_only().enable_http1().build();
+    let config =
+        rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_only()
+        .enable_http1()
+        .build();
     let client: Client<_, Full<bytes::Bytes>> = Client::builder(TokioExecutor::new()).build(https);
     let request = http::Request::get(format!("https://localhost:{}/v1/buckets", service.address.port()))
         .header("authorization", auth())
@@ -41,6 +46,10 @@ async fn serves_https_and_accepts_credentials_over_it() {
     assert!(String::from_utf8_lossy(&body).contains("\"buckets\""));
 
     // Plain HTTP to the TLS port gets no answer.
-    let plain = tokio::time::timeout(std::time::Duration::from_secs(5), service.http.get(format!("http://{}/healthz", service.address).parse().unwrap())).await;
+    let plain = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        service.http.get(format!("http://{}/healthz", service.address).parse().unwrap()),
+    )
+    .await;
     assert!(!matches!(plain, Ok(Ok(ref response)) if response.status() == 200));
 }

@@ -71,11 +71,13 @@ servers_start() {
         -s3.localSocket="$S3C_STATE/s3.sock" -filer.localSocket="$S3C_STATE/filer.sock" \
         >"$S3C_STATE/seaweedfs.log" 2>&1 &
     echo $! > "$S3C_STATE/seaweedfs.pid"
+    disown $! 2>/dev/null || true
     local seaweed_port=$p
     local r; r=$(_free_port 1 $((p + 10)))
     RCLONE_CONFIG=/dev/null "$S3C_TOOLS/bin/rclone" serve s3 --addr "127.0.0.1:$r" \
         --auth-key "$S3C_AK,$S3C_SK" "$S3C_STATE/rclone" >"$S3C_STATE/rclone.log" 2>&1 &
     echo $! > "$S3C_STATE/rclone.pid"
+    disown $! 2>/dev/null || true
     _wait_ready seaweedfs "$seaweed_port" "$(cat "$S3C_STATE/seaweedfs.pid")" || return 1
     _wait_ready rclone "$r" "$(cat "$S3C_STATE/rclone.pid")" || return 1
     export S3C_TEST_SEAWEEDFS="http://127.0.0.1:$seaweed_port"

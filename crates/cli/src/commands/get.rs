@@ -45,6 +45,11 @@ fn file_name(key: &str) -> anyhow::Result<String> {
     Ok(name.to_owned())
 }
 
+/// Objects from this size on download with concurrent ranged GETs.
+const RANGED_FROM: u64 = 64 << 20;
+/// The size of each range.
+const RANGE_SIZE: u64 = 8 << 20;
+
 /// Downloads into `path` through a temporary file renamed at the end: a failed download
 /// leaves no half-written file.
 async fn download_file(
@@ -62,6 +67,13 @@ async fn download_file(
         path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
     ));
     let result = async {
+        let concurrency = client.config().transfer.concurrency;
+        let head = client.head_object(bucket, key, &s3::Conditions::default()).await?;
+        if head.content_length >= RANGED_FROM && concurrency > 1 {
+            client.download_ranged(bucket, key, &partial, RANGE_SIZE, concurrency).await?;
+            tokio::fs::rename(&partial, path).await?;
+            return anyhow::Ok(());
+        }
         let mut output = client.get_object(bucket, key, &GetOptions::default()).await?;
         let bar = progress::bytes(output.body.content_length(), show_progress);
         let mut file = tokio::fs::File::create(&partial).await?;

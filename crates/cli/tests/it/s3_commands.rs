@@ -105,6 +105,10 @@ async fn folders_copy_recursively_both_ways() {
         std::fs::write(&path, vec![relative.len() as u8; size]).unwrap();
     }
     ok(&s3c(&["mb", "s3://tree-bucket"], b"", &env));
+    // 70 MiB: downloaded with concurrent ranged GETs.
+    let big: Vec<u8> = (0..70u32 << 20).map(|i| (i % 251) as u8).collect();
+    let big_path = source.path().join("big.bin");
+    std::fs::write(&big_path, &big).unwrap();
     ok(&s3c(
         &[
             "put",
@@ -121,7 +125,7 @@ async fn folders_copy_recursively_both_ways() {
     ok(&s3c(&["get", "--recursive", "s3://tree-bucket/backup/", target.path().to_str().unwrap()], b"", &env));
     assert_eq!(tree(target.path()), tree(source.path()));
     let removed = ok(&s3c(&["rm", "--recursive", "s3://tree-bucket/backup/"], b"", &env));
-    assert!(removed.contains("deleted 4 objects"), "{removed}");
+    assert!(removed.contains("deleted 5 objects"), "{removed}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

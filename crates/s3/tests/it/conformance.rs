@@ -441,3 +441,20 @@ async fn virtual_hosted_addressing_works() {
     let url = client.presign_get(&name, key, 60).unwrap();
     assert!(url.starts_with(&format!("http://{name}.localhost:{port}/")), "{url}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_downloads_with_concurrent_ranges() {
+    for server in all_servers().await {
+        let client = client(&server);
+        let name = bucket(&client, "ranged").await;
+        let body = data(3 * PART + 12_345, 9);
+        client.upload(&name, "big.bin", body.as_slice(), &PutOptions::default(), None).await.unwrap();
+        let dir = std::env::temp_dir().join(test_support::unique_bucket("ranged"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.bin");
+        let written = client.download_ranged(&name, "big.bin", &path, 1 << 20, 4).await.unwrap();
+        assert_eq!(written, body.len() as u64, "{}", server.name);
+        assert_eq!(Sha256::digest(std::fs::read(&path).unwrap()), Sha256::digest(&body), "{}", server.name);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -17,6 +17,7 @@ use base64::Engine;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 /// Everything handlers share. Immutable once built.
 #[derive(Debug)]
@@ -126,7 +127,10 @@ async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> R
         .unwrap_or(0);
     let _permit = app.limit.acquire().await;
     app.metrics.in_flight(1);
-    let mut response = next.run(request).await;
+    // Upstream events (with the store's x-amz-request-id) log inside this span, so they carry
+    // the service's request id too.
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut response = next.run(request).instrument(span).await;
     app.metrics.in_flight(-1);
     if response.extensions().get::<ErrorMarker>().is_some() {
         response = with_request_id(response, &id).await;

@@ -228,6 +228,7 @@ fn put_answer(bucket: &str, key: &str, output: &s3::PutOutput) -> Json<Value> {
 
 /// `PUT /v1/buckets/{bucket}/objects/{key}`: any size, streamed, multipart beyond a threshold.
 pub(crate) async fn put_object(
+    State(app): State<Arc<App>>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Caller(client): Caller,
@@ -269,7 +270,21 @@ pub(crate) async fn put_object(
         metadata: metadata_from(&headers)?,
         create_only,
     };
-    let reader = tokio_util::io::StreamReader::new(body.into_data_stream().map_err(std::io::Error::other));
+    // A caller that stops sending mid-body fails the upload after the upstream timeout, rather
+    // than holding a connection and a multipart upload open for ever.
+    let timeout = app.settings.upstream_timeout;
+    let pieces = futures_util::stream::unfold(body.into_data_stream(), move |mut stream| async move {
+        match tokio::time::timeout(timeout, stream.try_next()).await {
+            Ok(Ok(Some(piece))) => Some((Ok(piece), stream)),
+            Ok(Ok(None)) => None,
+            Ok(Err(error)) => Some((Err(std::io::Error::other(error)), stream)),
+            Err(_) => Some((
+                Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the request body stalled")),
+                stream,
+            )),
+        }
+    });
+    let reader = tokio_util::io::StreamReader::new(Box::pin(pieces));
     let output = client.upload(&bucket, &key, reader, &options, length).await?;
     if let Some(length) = length.filter(|length| *length != output.size) {
         // hyper stops a body at its Content-Length and fails a shorter one, so this is a bug guard.

@@ -80,3 +80,41 @@ async fn a_caller_that_disconnects_mid_upload_leaves_nothing_behind() {
     let missing = direct.head_object(&bucket, "abandoned.bin", &Default::default()).await.unwrap_err();
     assert!(matches!(missing, s3::Error::NoSuchKey { .. }), "{missing:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_that_stalls_mid_upload_is_cut_off_and_leaves_nothing() {
+    let Some(server) = test_support::external("seaweedfs") else { return };
+    let bucket = make_bucket(&server.endpoint, "stall").await;
+    let service = start(&server.endpoint, |raw| raw.upstream_timeout_seconds = Some(1)).await;
+    let address = service.address;
+    let path = format!("/v1/buckets/{bucket}/objects/stalled.bin");
+    let authorization = auth();
+    let answer = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let head = format!(
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\nContent-Length: {}\r\n\r\n",
+            32 << 20
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&vec![1u8; 12 << 20]).unwrap();
+        // Then nothing more, with the connection open: the service must give up on its own.
+        let mut answer = vec![0u8; 4096];
+        let read = stream.read(&mut answer).unwrap_or(0);
+        String::from_utf8_lossy(&answer[..read]).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("IncompleteBody"), "{answer}");
+    let endpoint = s3::Endpoint::parse(&server.endpoint).unwrap();
+    let direct = s3::Client::new(s3::Config::new(
+        endpoint,
+        "us-east-1",
+        s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY),
+    ))
+    .unwrap();
+    let open = direct.list_multipart_uploads(&bucket, None).await.unwrap();
+    assert!(open.is_empty(), "orphaned multipart uploads: {open:?}");
+}

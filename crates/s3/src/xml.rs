@@ -226,6 +226,9 @@ mod tests {
             ("NoSuchKey", "gone", "r1")
         );
         assert!(is_error_document(b"<?xml version=\"1.0\"?>\n<Error><Code>X</Code></Error>"));
+        let mismatch = parse_error(b"<Error><Code>SignatureDoesNotMatch</Code><Message>m</Message><StringToSign>AWS4-HMAC-SHA256\n...</StringToSign><CanonicalRequest>GET\n/b\n</CanonicalRequest><RequestId>r</RequestId></Error>").unwrap();
+        assert_eq!(mismatch.canonical_request.as_deref(), Some("GET\n/b\n"));
+        assert_eq!(mismatch.string_to_sign.as_deref(), Some("AWS4-HMAC-SHA256\n..."));
         assert!(!is_error_document(b"<CompleteMultipartUploadResult/>"));
     }
 

@@ -307,6 +307,22 @@ async fn ranges_and_conditions() {
             };
             let not_modified = client.get_object(&name, "obj", &if_none_match).await.unwrap_err();
             assert!(matches!(not_modified, Error::NotModified), "{}: {not_modified:?}", server.name);
+
+            let since = |date: &str| GetOptions {
+                conditions: Conditions { if_modified_since: Some(date.to_owned()), ..Conditions::default() },
+                ..GetOptions::default()
+            };
+            let unchanged =
+                client.get_object(&name, "obj", &since("Fri, 01 Jan 2100 00:00:00 GMT")).await.unwrap_err();
+            assert!(matches!(unchanged, Error::NotModified), "{}: {unchanged:?}", server.name);
+            assert_eq!(
+                client
+                    .get_object(&name, "obj", &since("Sat, 01 Jan 2000 00:00:00 GMT"))
+                    .await
+                    .unwrap()
+                    .status,
+                200
+            );
         }
 
         let matching = GetOptions {

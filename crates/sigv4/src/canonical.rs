@@ -125,17 +125,29 @@ pub(crate) fn write_signed_headers(out: &mut String, headers: &[CanonicalHeader<
     }
 }
 
+/// Whether a value has spaces at either end, a run of spaces, or a line break.
+fn needs_trimming(bytes: &[u8]) -> bool {
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return true;
+    }
+    let mut previous_space = false;
+    for &byte in bytes {
+        match byte {
+            b'\r' | b'\n' => return true,
+            b' ' if previous_space => return true,
+            b' ' => previous_space = true,
+            _ => previous_space = false,
+        }
+    }
+    false
+}
+
 /// Appends a header value trimmed, with inner runs of spaces collapsed to one. Line breaks of a
 /// folded (multi-line) header count as spaces. Tabs are kept, as the AWS SDKs keep them.
 fn write_trimmed_value(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
-    // Most values need nothing; these checks run on whole slices (memchr), not byte by byte.
-    let untouched = bytes.first().is_none_or(|&b| b != b' ')
-        && bytes.last().is_none_or(|&b| b != b' ')
-        && !bytes.contains(&b'\n')
-        && !bytes.contains(&b'\r')
-        && !value.contains("  ");
-    if untouched {
+    // Most values need nothing: one pass finds out.
+    if !needs_trimming(bytes) {
         out.push_str(value);
         return;
     }

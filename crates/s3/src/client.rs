@@ -126,6 +126,19 @@ impl Reply {
     pub(crate) async fn xml(self) -> Result<Bytes, Error> {
         self.body.collect_limited(MAX_XML_BODY).await
     }
+
+    /// The `<...Result><ETag>` answer of CopyObject and CompleteMultipartUpload, which may be a
+    /// 200 whose body is an `<Error>`.
+    pub(crate) async fn etag_document(self, operation: &str) -> Result<crate::PutOutput, Error> {
+        let version_id = self.header("x-amz-version-id").map(str::to_owned);
+        let body = self.xml().await?;
+        if xml::is_error_document(&body) {
+            let error = xml::parse_error(&body).unwrap_or_default();
+            return Err(Error::Service(Box::new(error)));
+        }
+        let result = xml::etag_result(&body, operation)?;
+        Ok(crate::PutOutput { etag: result.etag, version_id, size: 0 })
+    }
 }
 
 impl Client {

@@ -71,16 +71,7 @@ impl Client {
             .body(Bytes::from(xml::complete_body(parts)));
         // Completing twice is harmless: the second answers NoSuchUpload or the same result.
         call.idempotent = true;
-        let reply = self.send(&call).await?;
-        let version_id = reply.header("x-amz-version-id").map(str::to_owned);
-        let body = reply.xml().await?;
-        // S3 may answer 200 and then fail in the body.
-        if xml::is_error_document(&body) {
-            let error = xml::parse_error(&body).unwrap_or_default();
-            return Err(Error::Service(Box::new(error)));
-        }
-        let result = xml::etag_result(&body, "CompleteMultipartUpload")?;
-        Ok(PutOutput { etag: result.etag, version_id, size: 0 })
+        self.send(&call).await?.etag_document("CompleteMultipartUpload").await
     }
 
     /// AbortMultipartUpload: frees the stored parts.

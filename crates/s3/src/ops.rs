@@ -329,15 +329,7 @@ impl Client {
                 add_put_options(call.header("x-amz-metadata-directive", "REPLACE"), options)?
             }
         };
-        let reply = self.send(&call).await?;
-        let version_id = reply.header("x-amz-version-id").map(str::to_owned);
-        let body = reply.xml().await?;
-        if xml::is_error_document(&body) {
-            let error = xml::parse_error(&body).unwrap_or_default();
-            return Err(Error::Service(Box::new(error)));
-        }
-        let result = xml::etag_result(&body, "CopyObject")?;
-        Ok(PutOutput { etag: result.etag, version_id, size: 0 })
+        self.send(&call).await?.etag_document("CopyObject").await
     }
 
     /// A presigned GET URL.

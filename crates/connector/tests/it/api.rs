@@ -224,13 +224,7 @@ async fn ranges_conditions_and_headers() {
 async fn listings_page_link_and_gather() {
     for (server, service) in servers().await {
         let bucket = make_bucket(&server.endpoint, "list").await;
-        let endpoint = s3::Endpoint::parse(&server.endpoint).unwrap();
-        let direct = s3::Client::new(s3::Config::new(
-            endpoint,
-            "us-east-1",
-            s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY),
-        ))
-        .unwrap();
+        let direct = crate::direct_client(&server.endpoint);
         let mut tasks = tokio::task::JoinSet::new();
         for chunk in (0..2500).collect::<Vec<_>>().chunks(125) {
             let (direct, bucket, chunk) = (direct.clone(), bucket.clone(), chunk.to_vec());

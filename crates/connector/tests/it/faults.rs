@@ -60,13 +60,7 @@ async fn a_caller_that_disconnects_mid_upload_leaves_nothing_behind() {
     })
     .await
     .unwrap();
-    let endpoint = s3::Endpoint::parse(&server.endpoint).unwrap();
-    let direct = s3::Client::new(s3::Config::new(
-        endpoint,
-        "us-east-1",
-        s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY),
-    ))
-    .unwrap();
+    let direct = crate::direct_client(&server.endpoint);
     // The abort runs when the upload notices the broken body; give it a moment.
     let mut open = Vec::new();
     for _ in 0..50 {
@@ -108,13 +102,7 @@ async fn a_caller_that_stalls_mid_upload_is_cut_off_and_leaves_nothing() {
     .unwrap();
     assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     assert!(answer.contains("IncompleteBody"), "{answer}");
-    let endpoint = s3::Endpoint::parse(&server.endpoint).unwrap();
-    let direct = s3::Client::new(s3::Config::new(
-        endpoint,
-        "us-east-1",
-        s3::Credentials::new(test_support::ACCESS_KEY, test_support::SECRET_KEY),
-    ))
-    .unwrap();
+    let direct = crate::direct_client(&server.endpoint);
     let open = direct.list_multipart_uploads(&bucket, None).await.unwrap();
     assert!(open.is_empty(), "orphaned multipart uploads: {open:?}");
 }

@@ -98,12 +98,16 @@ impl Service {
     }
 }
 
+/// A client talking to the store itself, around the service.
+pub fn direct_client(upstream: &str) -> s3::Client {
+    let endpoint = s3::Endpoint::parse(upstream).unwrap();
+    s3::Client::new(s3::Config::new(endpoint, "us-east-1", s3::Credentials::new(ACCESS_KEY, SECRET_KEY)))
+        .unwrap()
+}
+
 /// Creates a bucket directly on the store (the API has no route for it).
 pub async fn make_bucket(upstream: &str, prefix: &str) -> String {
-    let endpoint = s3::Endpoint::parse(upstream).unwrap();
-    let client =
-        s3::Client::new(s3::Config::new(endpoint, "us-east-1", s3::Credentials::new(ACCESS_KEY, SECRET_KEY)))
-            .unwrap();
+    let client = direct_client(upstream);
     let name = test_support::unique_bucket(prefix);
     client.create_bucket(&name).await.unwrap();
     name

@@ -13,6 +13,9 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// The Power Platform custom-connector definition.
+    #[command(subcommand)]
+    Connector(ConnectorCommand),
     /// Run the connector service: a JSON and binary HTTP API that signs and streams every
     /// request to S3. With no --endpoint or --region, it serves an embedded local store.
     Serve(ServeArgs),
@@ -226,4 +229,24 @@ pub(crate) struct ServeArgs {
     /// A TOML file with the same settings (kebab-case names, e.g. list-all-cap = 5000).
     #[arg(long, env = "S3_CONNECTOR_CONFIG")]
     pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConnectorCommand {
+    /// Write apiDefinition.swagger.json, apiProperties.json and a README for
+    /// `pac connector create`.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// The service's public host name, with a port if not the default, e.g. s3c.example.com.
+    #[arg(long)]
+    pub(crate) host: String,
+    /// The path the service is served under.
+    #[arg(long, default_value = "/")]
+    pub(crate) base_path: String,
+    /// The folder to write to (created if missing).
+    #[arg(long, default_value = ".")]
+    pub(crate) out: PathBuf,
 }

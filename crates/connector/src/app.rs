@@ -4,7 +4,7 @@
 use crate::error::{ApiError, ErrorMarker};
 use crate::metrics::Metrics;
 use crate::settings::{Settings, Upstream};
-use crate::{handlers, listing};
+use crate::{definition, handlers, listing};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{MethodRouter, any, delete, get, head, post, put};
 use base64::Engine;
 use std::sync::Arc;
 use std::time::Instant;
@@ -65,25 +65,49 @@ impl App {
     }
 }
 
-/// The routes. Every `/v1` route is in `ROUTES` too, which the connector definition reads.
+/// The handler of a described operation.
+fn handler(operation_id: &str) -> Option<MethodRouter<Arc<App>>> {
+    Some(match operation_id {
+        "ListBuckets" => get(listing::list_buckets),
+        "ListObjects" => get(listing::list_objects),
+        "GetObjectContent" => get(handlers::get_object),
+        "GetObjectHeaders" => head(handlers::head_object),
+        "PutObject" => put(handlers::put_object),
+        "DeleteObject" => delete(handlers::delete_object),
+        "GetObjectMetadata" => get(handlers::get_metadata),
+        "UploadFile" => post(handlers::upload_file),
+        _ => return None,
+    })
+}
+
+/// Routes that serve operators and tools, not the API: health, metrics, the definition itself.
+pub const OPERATIONAL_ROUTES: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/connector/apiDefinition.swagger.json",
+    "/connector/apiProperties.json",
+];
+
+/// The router: the public API from [`definition::OPERATIONS`] (the table the connector
+/// definition is written from), then the operational routes.
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/v1/buckets", get(listing::list_buckets))
-        .route("/v1/buckets/{bucket}/objects", get(listing::list_objects))
-        .route(
-            "/v1/buckets/{bucket}/objects/{*key}",
-            get(handlers::get_object)
-                .head(handlers::head_object)
-                .put(handlers::put_object)
-                .delete(handlers::delete_object),
-        )
-        .route("/v1/buckets/{bucket}/metadata/{*key}", get(handlers::get_metadata))
+    let mut router = Router::new();
+    for operation in definition::OPERATIONS {
+        match handler(operation.id) {
+            Some(method_router) => router = router.route(operation.route, method_router),
+            None => tracing::error!(operation = operation.id, "described operation has no handler"),
+        }
+    }
+    router
+        // A key left empty is a 400 that names the problem, not a 404.
         .route("/v1/buckets/{bucket}/objects/", any(handlers::empty_key))
         .route("/v1/buckets/{bucket}/metadata/", any(handlers::empty_key))
-        .route("/v1/buckets/{bucket}/files", post(handlers::upload_file))
         .route("/healthz", get(handlers::healthz))
         .route("/readyz", get(handlers::readyz))
         .route("/metrics", get(handlers::metrics))
+        .route("/connector/apiDefinition.swagger.json", get(handlers::api_definition))
+        .route("/connector/apiProperties.json", get(handlers::api_properties))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(Arc::clone(&app), observe))

@@ -54,12 +54,27 @@ fn validate_range(range: &str) -> Result<(), ApiError> {
     }
 }
 
+/// An HTTP date header, checked here: the store would refuse a malformed one anyway.
+fn date_header(headers: &HeaderMap, name: &str) -> Result<Option<String>, ApiError> {
+    let Some(value) = header_text(headers, name)? else { return Ok(None) };
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    if time::PrimitiveDateTime::parse(value, format).is_err() {
+        return Err(ApiError::bad_request(
+            "InvalidArgument",
+            format!("{name} {value:?} is not an HTTP date such as Wed, 21 Oct 2015 07:28:00 GMT"),
+        ));
+    }
+    Ok(Some(value.to_owned()))
+}
+
 fn conditions(headers: &HeaderMap) -> Result<s3::Conditions, ApiError> {
     Ok(s3::Conditions {
         if_match: header_text(headers, "if-match")?.map(str::to_owned),
         if_none_match: header_text(headers, "if-none-match")?.map(str::to_owned),
-        if_modified_since: header_text(headers, "if-modified-since")?.map(str::to_owned),
-        if_unmodified_since: header_text(headers, "if-unmodified-since")?.map(str::to_owned),
+        if_modified_since: date_header(headers, "if-modified-since")?,
+        if_unmodified_since: date_header(headers, "if-unmodified-since")?,
     })
 }
 
@@ -115,7 +130,9 @@ pub(crate) async fn get_object(
 ) -> Response {
     let result: Result<Response, ApiError> = async {
         let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
-        let range = header_text(&headers, "range")?.map(str::to_owned);
+        // An empty Range header asks for nothing in particular: the whole object.
+        let range =
+            header_text(&headers, "range")?.filter(|range| !range.trim().is_empty()).map(str::to_owned);
         if let Some(range) = &range {
             validate_range(range)?;
         }
@@ -396,9 +413,20 @@ pub(crate) async fn upload_file(
     check_metadata(&metadata)?;
     // Power Automate labels most file content application/octet-stream: that says nothing, so
     // the key's extension is the better guess then.
+    if request
+        .content_type
+        .as_deref()
+        .is_some_and(|kind| !kind.bytes().all(|b| b == b' ' || b.is_ascii_graphic()))
+    {
+        return Err(ApiError::bad_request(
+            "InvalidArgument",
+            "contentType must be printable ASCII, e.g. application/pdf",
+        ));
+    }
     let content_type = request
         .content_type
         .clone()
+        .filter(|kind| !kind.trim().is_empty())
         .or_else(|| envelope_type.filter(|kind| *kind != "application/octet-stream").map(str::to_owned))
         .unwrap_or_else(|| guess_type(&request.key));
     let options = s3::PutOptions { content_type: Some(content_type), metadata, ..s3::PutOptions::default() };
@@ -441,6 +469,25 @@ pub(crate) async fn readyz(State(app): State<Arc<App>>) -> Response {
 /// `GET /metrics`: Prometheus text.
 pub(crate) async fn metrics(State(app): State<Arc<App>>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], app.metrics.render()).into_response()
+}
+
+/// The host the connector definition names: the configured public URL's, else the request's.
+fn public_host(app: &App, headers: &HeaderMap) -> String {
+    if let Some(url) = &app.settings.public_url {
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        return rest.split('/').next().unwrap_or(rest).to_owned();
+    }
+    headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or("localhost").to_owned()
+}
+
+/// `GET /connector/apiDefinition.swagger.json`.
+pub(crate) async fn api_definition(State(app): State<Arc<App>>, headers: HeaderMap) -> Json<Value> {
+    Json(crate::definition::api_definition(&public_host(&app, &headers), "/"))
+}
+
+/// `GET /connector/apiProperties.json`.
+pub(crate) async fn api_properties() -> Json<Value> {
+    Json(crate::definition::api_properties())
 }
 
 #[cfg(test)]

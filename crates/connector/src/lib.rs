@@ -3,6 +3,7 @@
 //! embedded local store.
 
 mod app;
+pub mod definition;
 pub mod embedded;
 mod error;
 mod handlers;
@@ -12,7 +13,7 @@ mod server;
 pub mod settings;
 mod target;
 
-pub use app::{App, router};
+pub use app::{App, OPERATIONAL_ROUTES, router};
 pub use error::ApiError;
 pub use server::{run, serve};
 pub use settings::{RawSettings, Settings, Upstream};

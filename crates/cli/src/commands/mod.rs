@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod bucket;
+mod export;
 mod get;
 mod ls;
 mod presign;
@@ -14,6 +15,7 @@ use crate::cli::{Cli, Command};
 /// Runs the parsed command.
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Connector(crate::cli::ConnectorCommand::Export(args)) => export::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Sign(args) => sign::run(&args),
         Command::Ls(args) => ls::run(&args),

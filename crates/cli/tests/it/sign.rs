@@ -157,3 +157,28 @@ fn bad_input_gets_one_line_and_exit_code_2() {
         assert!(output.stdout.is_empty());
     }
 }
+
+#[test]
+fn connector_export_writes_the_three_files() {
+    let dir = std::env::temp_dir().join(format!("s3c-export-{}", std::process::id()));
+    let output = run(
+        &["connector", "export", "--host", "s3c.example.com:8443", "--out", dir.to_str().unwrap()],
+        b"",
+        &[],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let definition: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("apiDefinition.swagger.json")).unwrap()).unwrap();
+    assert_eq!(definition["host"], "s3c.example.com:8443");
+    assert_eq!(definition["schemes"], serde_json::json!(["https"]));
+    let properties: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("apiProperties.json")).unwrap()).unwrap();
+    assert_eq!(
+        properties["properties"]["connectionParameters"]["username"]["uiDefinition"]["displayName"],
+        "Access key ID"
+    );
+    assert!(std::fs::read_to_string(dir.join("README.md")).unwrap().contains("pac connector create"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    let bad = run(&["connector", "export", "--host", "https://s3c.example.com/"], b"", &[]);
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -4,6 +4,7 @@
 
 mod api;
 mod bad_input;
+mod definition;
 mod faults;
 mod tls;
 

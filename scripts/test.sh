@@ -30,6 +30,9 @@ servers_start
 step "doc tests"
 cargo test --workspace --locked --doc
 
+step "schemathesis: the exported connector definition against the live service"
+scripts/schemathesis.sh 50
+
 step "tests"
 # Tests print what a server lacks ("UNSUPPORTED by <server>: <feature>"); see them with
 # `cargo nextest run --no-capture`. The summary of this run is the last line of the output.

@@ -156,10 +156,10 @@ fn definitions() -> Value {
     })
 }
 
-/// S3's bucket naming rules as a pattern: 3 to 63 lower-case letters, digits, dots and hyphens,
-/// a letter or digit at both ends, no `..`, `.-` or `-.`, not an IP address, no reserved prefix
-/// or suffix.
-pub const BUCKET_PATTERN: &str = r"^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)(?!.*\.-)(?!.*-\.)(?!xn--)(?!sthree-)(?!amzn-s3-demo-)(?!.*-s3alias$)(?!.*--ol-s3$)(?!.*--x-s3$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
+/// S3's bucket naming rules, as far as a portable pattern (no look-ahead) goes: 3 to 63
+/// lower-case letters, digits, dots and hyphens, a letter or digit at both ends. The service
+/// checks the rest (no `..`, not an IP address, no reserved prefix) and answers 400.
+pub const BUCKET_PATTERN: &str = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
 fn bucket_parameter() -> Value {
     json!({
@@ -322,6 +322,8 @@ fn operation_json(operation: &Operation) -> Value {
             (parameters, error_responses(responses))
         }
         "DeleteObject" => {
+            // 204 carries no body and so no Content-Type (HTTP stacks drop it): declare none.
+            body["produces"] = json!([]);
             let mut responses = serde_json::Map::new();
             responses.insert("204".to_owned(), json!({"description": "Deleted (or never there)"}));
             (vec![bucket_parameter(), key_parameter()], error_responses(responses))
@@ -375,8 +377,6 @@ pub fn api_definition(host: &str, base_path: &str) -> Value {
         "host": host,
         "basePath": if base_path.is_empty() { "/" } else { base_path },
         "schemes": schemes,
-        "consumes": ["application/json"],
-        "produces": ["application/json"],
         "paths": paths,
         "definitions": definitions(),
         "securityDefinitions": {"basic_auth": {"type": "basic"}},

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/test-servers.sh
 [ -x "$S3C_TOOLS/bin/python" ] || python3 -m venv "$S3C_TOOLS"
-"$S3C_TOOLS/bin/pip" install -q --disable-pip-version-check schemathesis==4.32.5
+"$S3C_TOOLS/bin/pip" install -q --disable-pip-version-check schemathesis==4.32.5 openapi-spec-validator==0.9.0
 started_servers=""
 if [ -z "${S3C_TEST_SEAWEEDFS:-}" ]; then
     servers_install
@@ -36,6 +36,11 @@ for bucket in 000 aaa bucket-1; do
         -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -X PUT "$S3C_TEST_SEAWEEDFS/$bucket"
 done
 curl -sf "http://127.0.0.1:$port/connector/apiDefinition.swagger.json" >"$work/definition.json"
+# The definition against the Swagger 2.0 specification itself (Microsoft's schemas are checked
+# by the Rust tests), for a public host and a loopback one.
+"$S3C_TOOLS/bin/openapi-spec-validator" --schema 2.0 "$work/definition.json"
+target/debug/s3-connector connector export --host s3c.example.com --out "$work/export" >/dev/null
+"$S3C_TOOLS/bin/openapi-spec-validator" --schema 2.0 "$work/export/apiDefinition.swagger.json"
 "$S3C_TOOLS/bin/st" run "$work/definition.json" --url "http://127.0.0.1:$port" -a "$key:$secret" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
     --phases examples,fuzzing --max-examples "${1:-30}" --workers 2 --seed 1

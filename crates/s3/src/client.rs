@@ -160,6 +160,8 @@ impl Client {
         let http = HttpClient::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .pool_max_idle_per_host(64)
+            // Large bodies arrive in fewer, larger reads: less CPU per byte streamed.
+            .http1_max_buf_size(1 << 20)
             .build(tls);
         let signer = Signer::new(config.credentials.clone(), config.region.clone(), "s3");
         let http = Arc::new(http);

@@ -127,36 +127,31 @@ pub(crate) async fn get_object(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Caller(client): Caller,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
-        // An empty Range header asks for nothing in particular: the whole object.
-        let range =
-            header_text(&headers, "range")?.filter(|range| !range.trim().is_empty()).map(str::to_owned);
-        if let Some(range) = &range {
-            validate_range(range)?;
-        }
-        let options = s3::GetOptions { range, conditions: conditions(&headers)? };
-        let output = match client.get_object(&bucket, &key, &options).await {
-            Ok(output) => output,
-            Err(error) => return Ok(not_modified(error)),
-        };
-        let status = StatusCode::from_u16(output.status).unwrap_or(StatusCode::OK);
-        let headers = object_headers(&output.head);
-        let stream = futures_util::stream::try_unfold(output.body, |mut body| async move {
-            match body.next().await {
-                Some(Ok(piece)) => Ok(Some((piece, body))),
-                Some(Err(error)) => {
-                    tracing::warn!(%error, "the upstream body broke; cutting the response short");
-                    Err(std::io::Error::other(error.to_string()))
-                }
-                None => Ok(None),
-            }
-        });
-        Ok((status, headers, Body::from_stream(stream)).into_response())
+) -> Result<Response, ApiError> {
+    let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
+    // An empty Range header asks for nothing in particular: the whole object.
+    let range = header_text(&headers, "range")?.filter(|range| !range.trim().is_empty()).map(str::to_owned);
+    if let Some(range) = &range {
+        validate_range(range)?;
     }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    let options = s3::GetOptions { range, conditions: conditions(&headers)? };
+    let output = match client.get_object(&bucket, &key, &options).await {
+        Ok(output) => output,
+        Err(error) => return Ok(not_modified(error)),
+    };
+    let status = StatusCode::from_u16(output.status).unwrap_or(StatusCode::OK);
+    let headers = object_headers(&output.head);
+    let stream = futures_util::stream::try_unfold(output.body, |mut body| async move {
+        match body.next().await {
+            Some(Ok(piece)) => Ok(Some((piece, body))),
+            Some(Err(error)) => {
+                tracing::warn!(%error, "the upstream body broke; cutting the response short");
+                Err(std::io::Error::other(error.to_string()))
+            }
+            None => Ok(None),
+        }
+    });
+    Ok((status, headers, Body::from_stream(stream)).into_response())
 }
 
 /// `HEAD /v1/buckets/{bucket}/objects/{key}`: the headers alone.
@@ -164,16 +159,12 @@ pub(crate) async fn head_object(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Caller(client): Caller,
-) -> Response {
-    let result: Result<Response, ApiError> = async {
-        let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
-        match client.head_object(&bucket, &key, &conditions(&headers)?).await {
-            Ok(head) => Ok((StatusCode::OK, object_headers(&head)).into_response()),
-            Err(error) => Ok(not_modified(error)),
-        }
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+) -> Result<Response, ApiError> {
+    let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
+    Ok(match client.head_object(&bucket, &key, &conditions(&headers)?).await {
+        Ok(head) => (StatusCode::OK, object_headers(&head)).into_response(),
+        Err(error) => not_modified(error),
+    })
 }
 
 /// S3's limit on user metadata: names and values together.

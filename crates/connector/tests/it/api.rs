@@ -5,17 +5,7 @@ use bytes::Bytes;
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
-fn data(len: usize, seed: u64) -> Vec<u8> {
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect()
-}
+use test_support::pseudo_random_bytes as data;
 
 async fn servers() -> Vec<(test_support::Server, Service)> {
     let mut out = Vec::new();

@@ -223,6 +223,9 @@ pub(crate) struct ServeArgs {
     /// Seconds to wait for the store's answer or the next piece of a body [default: 60].
     #[arg(long, env = "S3_CONNECTOR_UPSTREAM_TIMEOUT")]
     pub(crate) upstream_timeout: Option<u64>,
+    /// Seconds a client connection may sit idle (or take to send headers) [default: 30].
+    #[arg(long, env = "S3_CONNECTOR_IDLE_TIMEOUT")]
+    pub(crate) idle_timeout: Option<u64>,
     /// Logs as JSON lines (level from RUST_LOG, default info).
     #[arg(long, env = "S3_CONNECTOR_LOG_JSON")]
     pub(crate) log_json: bool,

@@ -63,11 +63,12 @@ pub async fn serve(
     };
     let service = TowerToHyperService::new(router(Arc::clone(&app)));
     let mut http = Builder::new(TokioExecutor::new());
-    // Headers read within 30 s (a slow-loris client is dropped); the read buffer, which also
-    // bounds the size of the headers, large enough for fast uploads.
+    // A connection must send its next request's headers within the idle timeout: this closes
+    // idle keep-alive connections and drops slow-loris clients. The read buffer, which also
+    // bounds the size of the headers, is large enough for fast uploads.
     http.http1()
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30))
+        .header_read_timeout(app.settings.idle_timeout)
         .max_buf_size(512 << 10);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -34,6 +34,8 @@ pub struct RawSettings {
     pub max_concurrency: Option<usize>,
     /// Seconds to wait for the upstream's answer or the next piece of a body.
     pub upstream_timeout_seconds: Option<u64>,
+    /// Seconds a connection may sit idle, or take to send request headers, before it is closed.
+    pub idle_timeout_seconds: Option<u64>,
     /// JSON logs.
     pub log_json: Option<bool>,
 }
@@ -55,6 +57,7 @@ impl RawSettings {
             list_all_cap: self.list_all_cap.or(fallback.list_all_cap),
             max_concurrency: self.max_concurrency.or(fallback.max_concurrency),
             upstream_timeout_seconds: self.upstream_timeout_seconds.or(fallback.upstream_timeout_seconds),
+            idle_timeout_seconds: self.idle_timeout_seconds.or(fallback.idle_timeout_seconds),
             log_json: self.log_json.or(fallback.log_json),
         }
     }
@@ -98,6 +101,7 @@ impl RawSettings {
             upstream_timeout: std::time::Duration::from_secs(
                 self.upstream_timeout_seconds.unwrap_or(60).max(1),
             ),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_seconds.unwrap_or(30).max(1)),
             log_json: self.log_json.unwrap_or(false),
         })
     }
@@ -146,6 +150,8 @@ pub struct Settings {
     pub max_concurrency: usize,
     /// Upstream timeout.
     pub upstream_timeout: std::time::Duration,
+    /// Idle and header timeout of client connections.
+    pub idle_timeout: std::time::Duration,
     /// JSON logs.
     pub log_json: bool,
 }

@@ -18,6 +18,7 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
         list_all_cap: args.list_all_cap,
         max_concurrency: args.max_concurrency,
         upstream_timeout_seconds: args.upstream_timeout,
+        idle_timeout_seconds: args.idle_timeout,
         log_json: args.log_json.then_some(true),
     };
     let from_file = match &args.config {

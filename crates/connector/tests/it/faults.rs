@@ -106,3 +106,24 @@ async fn a_caller_that_stalls_mid_upload_is_cut_off_and_leaves_nothing() {
     let open = direct.list_multipart_uploads(&bucket, None).await.unwrap();
     assert!(open.is_empty(), "orphaned multipart uploads: {open:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed() {
+    let server = test_support::s3s_fs().await.unwrap();
+    let service = start(&server.endpoint, |raw| raw.idle_timeout_seconds = Some(1)).await;
+    let address = service.address;
+    let closed = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut answer = [0u8; 1024];
+        let read = stream.read(&mut answer).unwrap();
+        assert!(answer[..read].starts_with(b"HTTP/1.1 200"));
+        // Then silence: the service closes the connection (no timing asserted, only that it does).
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+        stream.read(&mut answer).map(|read| read == 0).unwrap_or(false)
+    })
+    .await
+    .unwrap();
+    assert!(closed, "an idle connection must be closed by the service");
+}

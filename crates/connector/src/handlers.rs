@@ -172,22 +172,8 @@ const MAX_METADATA_BYTES: usize = 2048;
 
 /// Checks user metadata before it reaches the store, which would refuse it anyway.
 fn check_metadata(metadata: &[(String, String)]) -> Result<(), ApiError> {
-    for (name, value) in metadata {
-        let valid_name =
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid_name {
-            return Err(ApiError::bad_request(
-                "InvalidArgument",
-                format!("metadata name {name:?}: use letters, digits, '-' and '_'"),
-            ));
-        }
-        if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
-            return Err(ApiError::bad_request(
-                "InvalidArgument",
-                format!("metadata {name:?}: values are printable ASCII"),
-            ));
-        }
-    }
+    s3::validate_metadata(metadata)
+        .map_err(|error| ApiError::bad_request("InvalidArgument", error.to_string()))?;
     let total: usize = metadata.iter().map(|(name, value)| name.len() + value.len()).sum();
     if total > MAX_METADATA_BYTES {
         return Err(ApiError::bad_request(

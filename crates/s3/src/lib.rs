@@ -21,7 +21,7 @@ pub use client::Client;
 pub use config::{Addressing, Config, Endpoint, Overrides, RetryPolicy, TransferSettings};
 pub use error::{Error, Result, ServiceError};
 pub use multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
-pub use names::{MAX_KEY_BYTES, validate_bucket, validate_key};
+pub use names::{MAX_KEY_BYTES, validate_bucket, validate_key, validate_metadata};
 pub use ops::{DELETE_BATCH, GetObjectOutput, ObjectPages};
 pub use sigv4::Credentials;
 pub use transfer::part_size_for;

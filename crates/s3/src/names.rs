@@ -58,6 +58,26 @@ pub fn validate_key(key: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Checks user metadata: names of letters, digits, `-` and `_`; values of printable ASCII (what
+/// an HTTP header can carry to S3).
+pub fn validate_metadata(metadata: &[(String, String)]) -> Result<(), Error> {
+    for (name, value) in metadata {
+        let valid_name =
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid_name {
+            return Err(Error::InvalidInput(format!(
+                "invalid metadata name {name:?}: use letters, digits, '-' and '_'"
+            )));
+        }
+        if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
+            return Err(Error::InvalidInput(format!(
+                "invalid value for metadata {name:?}: S3 metadata values are printable ASCII"
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

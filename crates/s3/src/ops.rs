@@ -37,19 +37,8 @@ pub(crate) fn add_put_options<'a>(mut call: Call<'a>, options: &PutOptions) -> R
     if let Some(value) = &options.content_disposition {
         call = call.header("content-disposition", value.clone());
     }
+    crate::names::validate_metadata(&options.metadata)?;
     for (name, value) in &options.metadata {
-        let valid_name =
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid_name {
-            return Err(Error::InvalidInput(format!(
-                "invalid metadata name {name:?}: use letters, digits, '-' and '_'"
-            )));
-        }
-        if !value.bytes().all(|b| b == b' ' || b.is_ascii_graphic()) {
-            return Err(Error::InvalidInput(format!(
-                "invalid value for metadata {name:?}: S3 metadata values are printable ASCII"
-            )));
-        }
         call.headers.push((format!("x-amz-meta-{}", name.to_ascii_lowercase()).into(), value.clone()));
     }
     Ok(call)

@@ -115,9 +115,7 @@ fn presigned_url(raw: &RawRequest, signed: &SignedRequest) -> String {
         .find(|(name, _)| name.eq_ignore_ascii_case("host"))
         .map(|(_, value)| value.trim())
         .unwrap_or_default();
-    let host_name = host.rsplit_once(':').map_or(host, |(name, _)| name);
-    let loopback = host_name == "localhost" || host_name.starts_with("127.") || host_name == "[::1]";
-    let scheme = if loopback { "http" } else { "https" };
+    let scheme = if connector::definition::is_loopback_host(host) { "http" } else { "https" };
     format!("{scheme}://{host}{}", raw.signed_target(signed))
 }
 

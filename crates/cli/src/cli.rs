@@ -229,6 +229,12 @@ pub(crate) struct ServeArgs {
     /// Logs as JSON lines (level from RUST_LOG, default info).
     #[arg(long, env = "S3_CONNECTOR_LOG_JSON")]
     pub(crate) log_json: bool,
+    /// when_supported: uploads carry a CRC32C the store verifies (over HTTPS or loopback it
+    /// covers the body instead of a signed SHA-256); when_required: signed SHA-256 only, for
+    /// stores that refuse checksums [default: when_supported; when_required for the embedded
+    /// store].
+    #[arg(long, env = "S3_CONNECTOR_REQUEST_CHECKSUM_CALCULATION", value_name = "WHEN")]
+    pub(crate) request_checksum_calculation: Option<String>,
     /// A TOML file with the same settings (kebab-case names, e.g. list-all-cap = 5000).
     #[arg(long, env = "S3_CONNECTOR_CONFIG")]
     pub(crate) config: Option<PathBuf>,

@@ -55,6 +55,7 @@ impl App {
             }
         };
         config.read_timeout = settings.upstream_timeout;
+        config.checksum = settings.checksum;
         // Memory per upload is about part size x (parts in flight + 1): 8 MiB x 3 keeps a
         // streaming upload of any size well under 64 MiB of resident memory.
         config.transfer =

@@ -38,6 +38,8 @@ pub struct RawSettings {
     pub idle_timeout_seconds: Option<u64>,
     /// JSON logs.
     pub log_json: Option<bool>,
+    /// `when_supported` or `when_required`: whether uploads to the store carry a CRC32C.
+    pub request_checksum_calculation: Option<String>,
 }
 
 impl RawSettings {
@@ -59,6 +61,9 @@ impl RawSettings {
             upstream_timeout_seconds: self.upstream_timeout_seconds.or(fallback.upstream_timeout_seconds),
             idle_timeout_seconds: self.idle_timeout_seconds.or(fallback.idle_timeout_seconds),
             log_json: self.log_json.or(fallback.log_json),
+            request_checksum_calculation: self
+                .request_checksum_calculation
+                .or(fallback.request_checksum_calculation),
         }
     }
 
@@ -89,6 +94,13 @@ impl RawSettings {
                 return Err(format!("public URL {url:?} must start with http:// or https://"));
             }
         }
+        let checksum = match &self.request_checksum_calculation {
+            Some(text) => s3::ChecksumCalculation::parse(text).map_err(|error| error.to_string())?,
+            // s3s-fs verifies the signed SHA-256 of every upload but checks a CRC32C on
+            // PutObject only, not on UploadPart: the embedded store gets signed payloads.
+            None if matches!(upstream, Upstream::Embedded { .. }) => s3::ChecksumCalculation::WhenRequired,
+            None => s3::ChecksumCalculation::WhenSupported,
+        };
         Ok(Settings {
             listen: self.listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             upstream,
@@ -103,6 +115,7 @@ impl RawSettings {
             ),
             idle_timeout: std::time::Duration::from_secs(self.idle_timeout_seconds.unwrap_or(30).max(1)),
             log_json: self.log_json.unwrap_or(false),
+            checksum,
         })
     }
 }
@@ -154,6 +167,9 @@ pub struct Settings {
     pub idle_timeout: std::time::Duration,
     /// JSON logs.
     pub log_json: bool,
+    /// Whether uploads to the store carry a CRC32C (which then covers the body over HTTPS or
+    /// loopback, in place of a signed SHA-256).
+    pub checksum: s3::ChecksumCalculation,
 }
 
 impl Settings {
@@ -184,5 +200,19 @@ mod tests {
         assert!(RawSettings::from_toml("bogus = 1").is_err());
         let open = RawSettings { listen: Some("0.0.0.0:80".parse().unwrap()), ..RawSettings::default() };
         assert!(open.resolve().unwrap().refuses_plain_credentials());
+        assert_eq!(embedded.checksum, s3::ChecksumCalculation::WhenRequired);
+        assert_eq!(settings.checksum, s3::ChecksumCalculation::WhenSupported);
+        let refusing = RawSettings::from_toml("request-checksum-calculation = \"WHEN_REQUIRED\"").unwrap();
+        assert_eq!(
+            refusing.or(flags_with_endpoint()).resolve().unwrap().checksum,
+            s3::ChecksumCalculation::WhenRequired
+        );
+        let bogus =
+            RawSettings { request_checksum_calculation: Some("always".into()), ..RawSettings::default() };
+        assert!(bogus.resolve().is_err());
+    }
+
+    fn flags_with_endpoint() -> RawSettings {
+        RawSettings { endpoint: Some("http://127.0.0.1:9000".into()), ..RawSettings::default() }
     }
 }

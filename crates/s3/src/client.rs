@@ -5,6 +5,7 @@ use crate::body::ByteStream;
 use crate::config::{Addressing, Config};
 use crate::error::{Error, ServiceError};
 use crate::{names, xml};
+use base64::Engine;
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
 use http_body_util::Full;
@@ -86,12 +87,23 @@ pub(crate) struct Call<'a> {
     /// Whether sending it twice is harmless, which makes it safe to retry after a failure in
     /// which the request may have reached the server.
     pub(crate) idempotent: bool,
+    /// Sent `UNSIGNED-PAYLOAD`: a checksum header the store verifies covers the body instead.
+    pub(crate) unsigned_payload: bool,
 }
 
 impl<'a> Call<'a> {
     pub(crate) fn new(method: Method, bucket: Option<&'a str>, key: Option<&'a str>) -> Self {
         let idempotent = method != Method::POST;
-        Self { method, bucket, key, query: Vec::new(), headers: Vec::new(), body: Bytes::new(), idempotent }
+        Self {
+            method,
+            bucket,
+            key,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Bytes::new(),
+            idempotent,
+            unsigned_payload: false,
+        }
     }
 
     pub(crate) fn query(mut self, name: &'a str, value: impl Into<String>) -> Self {
@@ -189,6 +201,31 @@ impl Client {
             fastrand::Rng::with_seed(seed);
     }
 
+    /// Whether uploads carry `x-amz-checksum-crc32c` (see [`crate::ChecksumCalculation`]).
+    pub(crate) fn sends_checksums(&self) -> bool {
+        self.inner.config.checksum == crate::ChecksumCalculation::WhenSupported
+    }
+
+    /// Adds the CRC32C of `call`'s body as `x-amz-checksum-crc32c` when uploads carry
+    /// checksums, and returns it. Over HTTPS or loopback the checksum then covers the body
+    /// alone (`UNSIGNED-PAYLOAD`, sparing a SHA-256 pass over every byte, as the AWS SDKs do
+    /// over TLS); over plain HTTP to another host the SHA-256 is signed as well, so that nobody
+    /// in between can alter the body and fix its checksum.
+    pub(crate) fn add_checksum(&self, call: &mut Call<'_>) -> Option<String> {
+        if !self.sends_checksums() {
+            return None;
+        }
+        let checksum =
+            base64::engine::general_purpose::STANDARD.encode(crc32c::crc32c(&call.body).to_be_bytes());
+        call.headers.push((Cow::Borrowed("x-amz-checksum-crc32c"), checksum.clone()));
+        let config = &self.inner.config;
+        let private_path = config.endpoint.is_https()
+            || config.endpoint.is_loopback()
+            || config.connect_to.is_some_and(|address| address.is_loopback());
+        call.unsigned_payload = private_path;
+        Some(checksum)
+    }
+
     /// The authority and the encoded path of a bucket and key.
     pub(crate) fn locate(&self, bucket: Option<&str>, key: Option<&str>) -> Result<(String, String), Error> {
         if let Some(bucket) = bucket {
@@ -253,13 +290,17 @@ impl Client {
     pub(crate) async fn send(&self, call: &Call<'_>) -> Result<Reply, Error> {
         let (authority, path) = self.locate(call.bucket, call.key)?;
         let target = Self::target(&path, &call.query);
-        let body_hash = sigv4::sha256(&call.body);
+        let payload = if call.unsigned_payload {
+            Payload::Unsigned
+        } else {
+            Payload::Sha256(sigv4::sha256(&call.body))
+        };
         let policy = self.inner.config.retry;
         let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let error = match self.attempt(call, &authority, &target, body_hash).await {
+            let error = match self.attempt(call, &authority, &target, payload).await {
                 Ok(reply) => return Ok(reply),
                 Err(error) => error,
             };
@@ -288,14 +329,13 @@ impl Client {
         call: &Call<'_>,
         authority: &str,
         target: &str,
-        body_hash: [u8; 32],
+        payload: Payload<'_>,
     ) -> Result<Reply, Error> {
         let inner = &self.inner;
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(call.headers.len() + 1);
         headers.push(("host", authority));
         headers.extend(call.headers.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
-        let request =
-            Request::new(call.method.as_str(), target, &headers).with_payload(Payload::Sha256(body_hash));
+        let request = Request::new(call.method.as_str(), target, &headers).with_payload(payload);
         let signed = inner
             .signer
             .sign(&request, &SigningSettings::s3(), SigningTime::now())
@@ -416,8 +456,11 @@ fn retryable(error: &Error, idempotent: bool) -> bool {
                 matches!(service.code.as_str(), "SlowDown" | "ServiceUnavailable" | "RequestTimeout");
             let server_failed =
                 matches!(service.status, 500 | 502 | 503 | 504) || service.code == "InternalError";
+            // A body that arrived damaged (its checksum or signed hash did not match) was
+            // refused; it is sent again from memory.
+            let damaged = matches!(service.code.as_str(), "BadDigest" | "XAmzContentSHA256Mismatch");
             // A throttled or 503 request was not carried out; a 500 may have been.
-            throttled || service.status == 503 || (server_failed && idempotent)
+            throttled || damaged || service.status == 503 || (server_failed && idempotent)
         }
         _ => false,
     }

@@ -97,6 +97,40 @@ impl Endpoint {
     pub fn scheme(&self) -> &'static str {
         if self.https { "https" } else { "http" }
     }
+
+    /// Whether the host is this machine (`localhost`, `127.0.0.0/8`, `::1`), where nobody can
+    /// tamper with traffic in transit.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|address| address.is_loopback())
+    }
+}
+
+/// When uploads carry a CRC32C checksum, as the AWS SDKs' `request_checksum_calculation`
+/// setting (`AWS_REQUEST_CHECKSUM_CALCULATION`) says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChecksumCalculation {
+    /// Every PutObject and UploadPart carries `x-amz-checksum-crc32c`, which the store
+    /// verifies and keeps. Over HTTPS or loopback that checksum alone covers the body (the
+    /// payload is sent `UNSIGNED-PAYLOAD`, as the AWS SDKs do over TLS); over plain HTTP to
+    /// another host the body's SHA-256 is signed as well.
+    #[default]
+    WhenSupported,
+    /// No checksum headers: every body's SHA-256 is signed, for stores that refuse checksums.
+    WhenRequired,
+}
+
+impl ChecksumCalculation {
+    /// Parses `when_supported` or `when_required` (any case).
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        match text.to_ascii_lowercase().as_str() {
+            "when_supported" => Ok(Self::WhenSupported),
+            "when_required" => Ok(Self::WhenRequired),
+            _ => Err(Error::InvalidInput(format!(
+                "request_checksum_calculation is {text:?}: expected when_supported or when_required"
+            ))),
+        }
+    }
 }
 
 impl std::fmt::Display for Endpoint {
@@ -165,6 +199,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Multipart sizes.
     pub transfer: TransferSettings,
+    /// Whether uploads carry a CRC32C checksum.
+    pub checksum: ChecksumCalculation,
     /// Connect to this address whatever the host name says, as `curl --resolve` does: for
     /// virtual-hosted style against a local store whose bucket host names do not resolve.
     pub connect_to: Option<std::net::IpAddr>,
@@ -184,6 +220,7 @@ impl Config {
             read_timeout: Duration::from_secs(60),
             retry: RetryPolicy::default(),
             transfer: TransferSettings::default(),
+            checksum: ChecksumCalculation::default(),
             connect_to: None,
         }
     }
@@ -250,6 +287,11 @@ impl Config {
             (Some(false), _) | (None, Some("virtual")) => Addressing::VirtualHosted,
             _ => config.addressing,
         };
+        if let Some(text) = env::var(env::AWS_REQUEST_CHECKSUM_CALCULATION)
+            .or_else(|| from_files("request_checksum_calculation"))
+        {
+            config.checksum = ChecksumCalculation::parse(&text)?;
+        }
         Ok(config)
     }
 }
@@ -318,6 +360,19 @@ mod tests {
             "b.s3.eu-west-1.amazonaws.com"
         );
         assert!(Endpoint::parse("https://s3.eu-west-1.amazonaws.com").unwrap().is_aws());
+        for (url, loopback) in [
+            ("http://127.0.0.1:9000", true),
+            ("http://localhost:9000", true),
+            ("http://[::1]:9000", true),
+            ("http://127.1.2.3", true),
+            ("http://10.0.0.1:9000", false),
+            ("https://s3.us-east-1.amazonaws.com", false),
+            ("http://localhost.evil.com", false),
+        ] {
+            assert_eq!(Endpoint::parse(url).unwrap().is_loopback(), loopback, "{url}");
+        }
+        assert_eq!(ChecksumCalculation::parse("WHEN_REQUIRED").unwrap(), ChecksumCalculation::WhenRequired);
+        assert!(ChecksumCalculation::parse("always").is_err());
         for bad in
             ["ftp://x", "http://", "http://host/path", "http://host:99999", "http://u@host", "host:9000"]
         {

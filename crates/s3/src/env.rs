@@ -20,6 +20,8 @@ pub const AWS_ENDPOINT_URL_S3: &str = "AWS_ENDPOINT_URL_S3";
 pub const AWS_SHARED_CREDENTIALS_FILE: &str = "AWS_SHARED_CREDENTIALS_FILE";
 /// The shared config file (default `~/.aws/config`).
 pub const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
+/// `when_supported` (default: uploads carry a CRC32C checksum) or `when_required`.
+pub const AWS_REQUEST_CHECKSUM_CALCULATION: &str = "AWS_REQUEST_CHECKSUM_CALCULATION";
 /// Home directory, where `.aws/` lives.
 pub const HOME: &str = "HOME";
 

@@ -18,7 +18,9 @@ mod xml;
 
 pub use body::ByteStream;
 pub use client::Client;
-pub use config::{Addressing, Config, Endpoint, Overrides, RetryPolicy, TransferSettings};
+pub use config::{
+    Addressing, ChecksumCalculation, Config, Endpoint, Overrides, RetryPolicy, TransferSettings,
+};
 pub use error::{Error, Result, ServiceError};
 pub use multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
 pub use names::{MAX_KEY_BYTES, validate_bucket, validate_key, validate_metadata};

@@ -2,7 +2,7 @@
 
 use crate::client::{Call, Client};
 use crate::ops::add_put_options;
-use crate::types::{PutOptions, PutOutput, UploadInfo};
+use crate::types::{CompletedPart, PutOptions, PutOutput, UploadInfo};
 use crate::{Error, xml};
 use bytes::Bytes;
 use http::Method;
@@ -15,15 +15,19 @@ pub const MIN_PART_SIZE: usize = 5 << 20;
 pub const MAX_PART_SIZE: usize = 5 << 30;
 
 impl Client {
-    /// CreateMultipartUpload; returns the upload id.
+    /// CreateMultipartUpload; returns the upload id. When uploads carry checksums, the upload
+    /// is created for CRC32C and every part must carry one ([`Client::upload_part`] does).
     pub async fn create_multipart_upload(
         &self,
         bucket: &str,
         key: &str,
         options: &PutOptions,
     ) -> Result<String, Error> {
-        let call =
+        let mut call =
             add_put_options(Call::new(Method::POST, Some(bucket), Some(key)).query("uploads", ""), options)?;
+        if self.sends_checksums() {
+            call = call.header("x-amz-checksum-algorithm", "CRC32C");
+        }
         let reply = self.send(&call).await?;
         let result = xml::initiate_multipart(&reply.xml().await?)?;
         if result.upload_id.is_empty() {
@@ -32,7 +36,8 @@ impl Client {
         Ok(result.upload_id)
     }
 
-    /// UploadPart; returns the part's ETag. The part's SHA-256 is signed.
+    /// UploadPart; returns what CompleteMultipartUpload needs of the part. The body is covered
+    /// by its CRC32C or its signed SHA-256 (see [`crate::ChecksumCalculation`]).
     pub async fn upload_part(
         &self,
         bucket: &str,
@@ -40,30 +45,32 @@ impl Client {
         upload_id: &str,
         part_number: u32,
         body: Bytes,
-    ) -> Result<String, Error> {
+    ) -> Result<CompletedPart, Error> {
         if !(1..=MAX_PARTS).contains(&part_number) {
             return Err(Error::InvalidInput(format!(
                 "part number {part_number} is out of range 1 to {MAX_PARTS}"
             )));
         }
-        let call = Call::new(Method::PUT, Some(bucket), Some(key))
+        let mut call = Call::new(Method::PUT, Some(bucket), Some(key))
             .query("partNumber", part_number.to_string())
             .query("uploadId", upload_id)
             .body(body);
+        let checksum_crc32c = self.add_checksum(&mut call);
         let reply = self.send(&call).await?;
-        reply
+        let etag = reply
             .header("etag")
             .map(str::to_owned)
-            .ok_or_else(|| Error::InvalidResponse(format!("UploadPart {part_number} returned no ETag")))
+            .ok_or_else(|| Error::InvalidResponse(format!("UploadPart {part_number} returned no ETag")))?;
+        Ok(CompletedPart { number: part_number, etag, checksum_crc32c })
     }
 
-    /// CompleteMultipartUpload with `(part number, ETag)` pairs in order.
+    /// CompleteMultipartUpload with the parts in order.
     pub async fn complete_multipart_upload(
         &self,
         bucket: &str,
         key: &str,
         upload_id: &str,
-        parts: &[(u32, String)],
+        parts: &[CompletedPart],
     ) -> Result<PutOutput, Error> {
         let mut call = Call::new(Method::POST, Some(bucket), Some(key))
             .query("uploadId", upload_id)

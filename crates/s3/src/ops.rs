@@ -258,6 +258,7 @@ impl Client {
         if options.create_only {
             call = call.header("if-none-match", "*");
         }
+        self.add_checksum(&mut call);
         let reply = self.send(&call).await?;
         Ok(PutOutput {
             etag: reply.header("etag").unwrap_or_default().to_owned(),

@@ -8,7 +8,7 @@
 use crate::Error;
 use crate::client::Client;
 use crate::multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
-use crate::types::{GetOptions, PutOptions, PutOutput};
+use crate::types::{CompletedPart, GetOptions, PutOptions, PutOutput};
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::task::JoinSet;
@@ -151,19 +151,36 @@ impl Client {
         reader: &mut R,
         mut leftover: BytesMut,
         size_hint: Option<u64>,
-    ) -> Result<(Vec<(u32, String)>, u64), Error> {
+    ) -> Result<(Vec<CompletedPart>, u64), Error> {
         let settings = self.config().transfer;
         let concurrency = settings.concurrency.max(1);
-        let mut tasks: JoinSet<Result<(u32, String), Error>> = JoinSet::new();
+        let mut tasks: JoinSet<Result<(CompletedPart, Bytes), Error>> = JoinSet::new();
         let mut parts = Vec::new();
+        // Buffers of finished parts, filled again: an upload allocates `concurrency + 1` part
+        // buffers once, rather than a fresh one (and its page faults) for every part.
+        let mut spare: Vec<BytesMut> = Vec::new();
+        let finished = |done, parts: &mut Vec<CompletedPart>, spare: &mut Vec<BytesMut>| {
+            let (part, body): (CompletedPart, Bytes) = flatten(done)?;
+            parts.push(part);
+            if let Ok(buffer) = body.try_into_mut() {
+                spare.push(buffer);
+            }
+            Ok::<(), Error>(())
+        };
         let mut total = 0u64;
         let mut number = 0u32;
         let mut ended = false;
         loop {
             let size = part_size_for(number + 1, settings.part_size, size_hint);
-            // Each part gets a buffer of exactly its size, so a finished part frees all of its
-            // memory (a part split off a shared buffer would keep the whole buffer alive).
-            let mut buffer = BytesMut::with_capacity(size);
+            // A part never shares a buffer with the next, so a finished part's buffer is free
+            // to be filled again (a part split off a shared buffer would pin the whole of it).
+            let mut buffer = match spare.pop() {
+                Some(mut buffer) if buffer.capacity() >= size => {
+                    buffer.clear();
+                    buffer
+                }
+                _ => BytesMut::with_capacity(size),
+            };
             let carried = leftover.len().min(size);
             buffer.extend_from_slice(&leftover.split_to(carried));
             if leftover.is_empty() {
@@ -186,23 +203,24 @@ impl Client {
             total += part.len() as u64;
             while tasks.len() >= concurrency {
                 if let Some(done) = tasks.join_next().await {
-                    parts.push(flatten(done)?);
+                    finished(done, &mut parts, &mut spare)?;
                 }
             }
             let (client, bucket, key, upload_id) =
                 (self.clone(), bucket.to_owned(), key.to_owned(), upload_id.to_owned());
             tasks.spawn(async move {
-                let etag = client.upload_part(&bucket, &key, &upload_id, number, part).await?;
-                Ok((number, etag))
+                let kept = part.clone();
+                let uploaded = client.upload_part(&bucket, &key, &upload_id, number, part).await?;
+                Ok((uploaded, kept))
             });
             if ended && leftover.is_empty() {
                 break;
             }
         }
         while let Some(done) = tasks.join_next().await {
-            parts.push(flatten(done)?);
+            finished(done, &mut parts, &mut spare)?;
         }
-        parts.sort_by_key(|(number, _)| *number);
+        parts.sort_by_key(|part| part.number);
         Ok((parts, total))
     }
 
@@ -303,8 +321,8 @@ fn flatten_unit(joined: Result<Result<(), Error>, tokio::task::JoinError>) -> Re
 }
 
 fn flatten(
-    joined: Result<Result<(u32, String), Error>, tokio::task::JoinError>,
-) -> Result<(u32, String), Error> {
+    joined: Result<Result<(CompletedPart, Bytes), Error>, tokio::task::JoinError>,
+) -> Result<(CompletedPart, Bytes), Error> {
     joined.map_err(|error| Error::InvalidResponse(format!("a part upload task failed: {error}")))?
 }
 

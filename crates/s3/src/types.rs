@@ -123,6 +123,17 @@ pub struct PutOutput {
     pub size: u64,
 }
 
+/// An uploaded part, as CompleteMultipartUpload lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletedPart {
+    /// Part number, 1 to 10,000.
+    pub number: u32,
+    /// The ETag UploadPart returned.
+    pub etag: String,
+    /// The part's CRC32C (base64), when uploads carry checksums.
+    pub checksum_crc32c: Option<String>,
+}
+
 /// Whether CopyObject keeps or replaces the metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MetadataDirective {

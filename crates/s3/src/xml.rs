@@ -190,12 +190,20 @@ pub(crate) fn delete_body(keys: &[String], quiet: bool) -> String {
 }
 
 /// The `<CompleteMultipartUpload>` body.
-pub(crate) fn complete_body(parts: &[(u32, String)]) -> String {
+pub(crate) fn complete_body(parts: &[crate::CompletedPart]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
     );
-    for (number, etag) in parts {
-        out.push_str(&format!("<Part><PartNumber>{number}</PartNumber><ETag>{}</ETag></Part>", escape(etag)));
+    for part in parts {
+        out.push_str(&format!(
+            "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag>",
+            part.number,
+            escape(&part.etag)
+        ));
+        if let Some(checksum) = &part.checksum_crc32c {
+            out.push_str(&format!("<ChecksumCRC32C>{}</ChecksumCRC32C>", escape(checksum)));
+        }
+        out.push_str("</Part>");
     }
     out.push_str("</CompleteMultipartUpload>");
     out
@@ -238,9 +246,15 @@ mod tests {
             delete_body(&["a<b".to_owned()], true)
                 .contains("<Quiet>true</Quiet><Object><Key>a&lt;b</Key></Object>")
         );
-        assert!(
-            complete_body(&[(1, "\"e\"".to_owned())])
-                .contains("<PartNumber>1</PartNumber><ETag>&quot;e&quot;</ETag>")
-        );
+        let part = |number, checksum: Option<&str>| crate::CompletedPart {
+            number,
+            etag: "\"e\"".to_owned(),
+            checksum_crc32c: checksum.map(str::to_owned),
+        };
+        let body = complete_body(&[part(1, None), part(2, Some("yZRlqg=="))]);
+        assert!(body.contains("<Part><PartNumber>1</PartNumber><ETag>&quot;e&quot;</ETag></Part>"));
+        assert!(body.contains(
+            "<Part><PartNumber>2</PartNumber><ETag>&quot;e&quot;</ETag><ChecksumCRC32C>yZRlqg==</ChecksumCRC32C></Part>"
+        ));
     }
 }

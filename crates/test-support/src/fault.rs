@@ -1,5 +1,6 @@
 //! A fault-injecting HTTP proxy for faults real servers do not produce on demand: error
-//! answers, connections reset in the middle of a body, and stalls past a read timeout.
+//! answers, connections reset in the middle of a body, stalls past a read timeout, and request
+//! bodies damaged in transit.
 //!
 //! Each request is matched against the rules in order; a rule applies to the requests whose
 //! head contains its text, as many times as it says. The proxy adds `Connection: close` to
@@ -23,6 +24,8 @@ pub enum Fault {
     ResetAfter(usize),
     /// Forward, then stop sending after this many bytes of the answer, for this long.
     StallAfter(usize, Duration),
+    /// Forward the request with one bit of its body flipped, as a faulty link might.
+    CorruptBody,
 }
 
 /// A fault for requests whose head contains `text`, applied `times` times.
@@ -181,6 +184,16 @@ async fn serve(
     let head_end = head.len() - 2;
     server.write_all(&head[..head_end]).await?;
     server.write_all(b"Connection: close\r\n\r\n").await?;
+    if fault == Some(Fault::CorruptBody) && content_length(&head_text) > 0 {
+        if early_body.is_empty() {
+            let mut chunk = vec![0u8; 64 << 10];
+            let read = client.read(&mut chunk).await?;
+            early_body.extend_from_slice(&chunk[..read]);
+        }
+        if let Some(first) = early_body.first_mut() {
+            *first ^= 0x01;
+        }
+    }
     server.write_all(&early_body).await?;
     early_body.clear();
     let limit = match fault {

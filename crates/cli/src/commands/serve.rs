@@ -20,6 +20,7 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
         upstream_timeout_seconds: args.upstream_timeout,
         idle_timeout_seconds: args.idle_timeout,
         log_json: args.log_json.then_some(true),
+        request_checksum_calculation: args.request_checksum_calculation.clone(),
     };
     let from_file = match &args.config {
         Some(path) => {

@@ -127,3 +127,26 @@ async fn idle_connections_are_closed() {
     .unwrap();
     assert!(closed, "an idle connection must be closed by the service");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_damaged_on_its_way_to_the_store_is_refused_and_sent_again() {
+    // Every part carries its CRC32C, which SeaweedFS verifies: a damaged part is refused
+    // (BadDigest) and sent again from memory, and the object arrives whole.
+    let Some(server) = test_support::external("seaweedfs") else { return };
+    let bucket = make_bucket(&server.endpoint, "damaged").await;
+    let rules = vec![
+        Rule::matching("partNumber=2&", 1, Fault::CorruptBody),
+        Rule::matching("/small.bin", 1, Fault::CorruptBody),
+    ];
+    let proxy = FaultProxy::start(&server.endpoint, rules).await.unwrap();
+    let service = start(&proxy.endpoint, |_| {}).await;
+    for (key, size) in [("large.bin", 20 << 20), ("small.bin", 1000)] {
+        let body = Bytes::from(test_support::pseudo_random_bytes(size, 9));
+        let path = format!("/v1/buckets/{bucket}/objects/{key}");
+        let answer = service.call("PUT", &path, &[], body.clone()).await;
+        assert_eq!(answer.status, 200, "{key}: {:?}", answer.body);
+        let back = service.call("GET", &path, &[], Bytes::new()).await;
+        assert!(back.body == body, "{key}: the stored bytes differ");
+    }
+    assert_eq!(proxy.faults(), 2, "one damaged part, one damaged object");
+}

@@ -1,6 +1,6 @@
 //! Every operation, on every server.
 
-use crate::support::{PART, bucket, client, client_with, data, lacks};
+use crate::support::{PART, bucket, client, client_with, data, lacks, read_all};
 use bytes::Bytes;
 use s3::{Conditions, Error, GetOptions, ListOptions, MetadataDirective, PutOptions};
 use sha2::{Digest, Sha256};
@@ -25,11 +25,6 @@ pub const SPECIAL_KEYS: &[&str] = &[
     "folder/sub folder/file name.docx",
     "comma,semicolon;brackets[]",
 ];
-
-async fn read_all(client: &s3::Client, bucket: &str, key: &str) -> Vec<u8> {
-    let output = client.get_object(bucket, key, &GetOptions::default()).await.unwrap();
-    output.body.collect().await.unwrap().to_vec()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buckets_are_created_listed_headed_and_deleted() {
@@ -381,15 +376,16 @@ async fn multipart_calls_and_abort_leave_nothing() {
         let upload_id = client.create_multipart_upload(&name, "big", &PutOptions::default()).await.unwrap();
         let part1 = data(PART, 1);
         let part2 = data(1234, 2);
-        let etag1 =
+        let first =
             client.upload_part(&name, "big", &upload_id, 1, Bytes::from(part1.clone())).await.unwrap();
-        let etag2 =
+        let second =
             client.upload_part(&name, "big", &upload_id, 2, Bytes::from(part2.clone())).await.unwrap();
+        assert_eq!((first.number, second.number), (1, 2));
         if !lacks(&server, "ListMultipartUploads") {
             let open = client.list_multipart_uploads(&name, None).await.unwrap();
             assert!(open.iter().any(|u| u.upload_id == upload_id), "{}: {open:?}", server.name);
         }
-        client.complete_multipart_upload(&name, "big", &upload_id, &[(1, etag1), (2, etag2)]).await.unwrap();
+        client.complete_multipart_upload(&name, "big", &upload_id, &[first, second]).await.unwrap();
         let back = read_all(&client, &name, "big").await;
         assert_eq!(back, [part1, part2].concat(), "{}", server.name);
 

@@ -1,8 +1,11 @@
 //! Retries and faults, through the fault-injecting proxy in front of a real server.
 
-use crate::support::{PART, bucket, client, data};
+use crate::support::{PART, bucket, client, data, read_all};
 use bytes::Bytes;
-use s3::{Client, Config, Credentials, Endpoint, Error, GetOptions, PutOptions, TransferSettings};
+use s3::{
+    ChecksumCalculation, Client, Config, Credentials, Endpoint, Error, GetOptions, PutOptions,
+    TransferSettings,
+};
 use std::time::Duration;
 use test_support::fault::{Fault, FaultProxy, Rule};
 use test_support::{ACCESS_KEY, SECRET_KEY};
@@ -125,4 +128,57 @@ async fn a_failed_multipart_upload_is_aborted() {
     assert!(open.is_empty(), "orphaned uploads: {open:?}");
     let missing = direct.head_object(&name, "doomed", &Default::default()).await.unwrap_err();
     assert!(matches!(missing, Error::NoSuchKey { .. }), "{missing:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_damaged_in_transit_is_refused_then_sent_again() {
+    // A store refuses a body that does not match what was signed or checksummed, and the
+    // client sends it again. Each server is used in the mode it verifies: SeaweedFS checks the
+    // CRC32C (and no signed SHA-256); s3s-fs checks the signed SHA-256 as the body streams in,
+    // but the CRC32C of PutObject only after storing the object, and not on UploadPart (so the
+    // connector's embedded store gets signed payloads). rclone checks neither.
+    let mut servers = vec![(test_support::s3s_fs().await.unwrap(), ChecksumCalculation::WhenRequired)];
+    servers.extend(
+        test_support::external("seaweedfs").map(|server| (server, ChecksumCalculation::WhenSupported)),
+    );
+    for (server, checksum) in servers {
+        let direct = client(&server);
+        let name = bucket(&direct, "damaged").await;
+        let via = |proxy: &FaultProxy| {
+            let mut config = client_via(proxy, 3, Duration::from_secs(10)).config().clone();
+            config.checksum = checksum;
+            Client::new(config).unwrap()
+        };
+        let small = data(1000, 4);
+        let once = vec![Rule::matching("PUT", 1, Fault::CorruptBody)];
+        let proxy = FaultProxy::start(&server.endpoint, once).await.unwrap();
+        via(&proxy)
+            .put_object(&name, "small", Bytes::from(small.clone()), &PutOptions::default())
+            .await
+            .unwrap();
+        assert_eq!((proxy.faults(), proxy.requests()), (1, 2), "{}", server.name);
+        assert!(read_all(&direct, &name, "small").await == small, "{}", server.name);
+
+        let large = data(3 * PART, 5);
+        let second_part_once = vec![Rule::matching("partNumber=2&", 1, Fault::CorruptBody)];
+        let proxy = FaultProxy::start(&server.endpoint, second_part_once).await.unwrap();
+        via(&proxy).upload(&name, "large", large.as_slice(), &PutOptions::default(), None).await.unwrap();
+        assert_eq!(proxy.faults(), 1, "{}", server.name);
+        assert!(read_all(&direct, &name, "large").await == large, "{}", server.name);
+
+        // Damaged every time: the upload fails and stores nothing.
+        let always = vec![Rule::matching("PUT", 100, Fault::CorruptBody)];
+        let proxy = FaultProxy::start(&server.endpoint, always).await.unwrap();
+        let error = via(&proxy)
+            .put_object(&name, "never", Bytes::from(small.clone()), &PutOptions::default())
+            .await
+            .unwrap_err();
+        // SeaweedFS answers BadDigest; s3s-fs a 500 when the body fails its signed SHA-256.
+        let expected =
+            if checksum == ChecksumCalculation::WhenSupported { "BadDigest" } else { "InternalError" };
+        assert_eq!(error.code(), Some(expected), "{}: {error:?}", server.name);
+        assert_eq!(proxy.requests(), 3, "{}", server.name);
+        let missing = direct.head_object(&name, "never", &Default::default()).await.unwrap_err();
+        assert!(matches!(missing, Error::NoSuchKey { .. }), "{}: {missing:?}", server.name);
+    }
 }

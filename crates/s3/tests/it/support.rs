@@ -18,6 +18,12 @@ pub fn client(server: &Server) -> Client {
     client_with(server, SECRET_KEY)
 }
 
+/// The whole body of an object.
+pub async fn read_all(client: &Client, bucket: &str, key: &str) -> Vec<u8> {
+    let output = client.get_object(bucket, key, &s3::GetOptions::default()).await.unwrap();
+    output.body.collect().await.unwrap().to_vec()
+}
+
 /// Features a server does not have, by name. A test that needs one says so and checks the
 /// rest, instead of passing silently.
 pub fn lacks(server: &Server, feature: &str) -> bool {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): the service against direct access to the same SeaweedFS, with the
-# same HTTP client (crates/connector/examples/load.rs), in one run:
+# same HTTP client (crates/connector/examples/load.rs), in one run. A bare TCP relay
+# (crates/connector/examples/relay.rs) between the same client and store is the third peer for
+# large objects: it shows what any extra hop costs on this machine, the floor for the service.
 #   - GET and PUT of a 256 MiB object, one at a time (throughput);
 #   - GET and PUT of 4 KiB objects at 32 concurrent connections (request rate);
 #   - the service's peak RSS while streaming 1 GiB up and then down.
@@ -11,14 +13,16 @@ source scripts/test-servers.sh
 servers_install
 servers_start
 service_pid=""
+relay_pid=""
 cleanup() {
     [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
+    [ -n "$relay_pid" ] && kill "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
     servers_stop
 }
 trap cleanup EXIT
 
 cargo build --release --quiet -p s3-connector --bin s3-connector
-cargo build --release --quiet -p connector --example load
+cargo build --release --quiet -p connector --example load --example relay
 BIN=target/release/s3-connector
 LOAD=target/release/examples/load
 export AWS_ACCESS_KEY_ID=$S3C_AK AWS_SECRET_ACCESS_KEY=$S3C_SK
@@ -33,6 +37,13 @@ start_service() {
     SERVICE="http://127.0.0.1:$port"
 }
 stop_service() { kill "$service_pid"; wait "$service_pid" 2>/dev/null || true; service_pid=""; }
+start_relay() {
+    local port; port=$(_free_port 1 41000)
+    target/release/examples/relay "127.0.0.1:$port" "${STORE#http://}" &
+    relay_pid=$!
+    for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+    RELAY="http://127.0.0.1:$port"
+}
 
 figure() { sed -n "s|.*$1=\([0-9.]*\).*|\1|p"; }
 run() { # label target base mode size count concurrency field
@@ -52,12 +63,23 @@ pair() { # name mode size count concurrency field -> sets D and S
     d2=$(run "$1 direct " direct "$STORE" "$2" "$3" "$4" "$5" "$6")
     D=$(best "$d1" "$d2"); S=$(best "$s1" "$s2")
 }
+# The relay's figure, also the better of two runs (presigned URLs, as direct).
+relayed() { # name mode size count concurrency field -> sets R
+    local r1 r2
+    r1=$(run "$1 relay  " direct "$RELAY" "$2" "$3" "$4" "$5" "$6")
+    r2=$(run "$1 relay  " direct "$RELAY" "$2" "$3" "$4" "$5" "$6")
+    R=$(best "$r1" "$r2")
+}
 
 start_service
+start_relay
 large=$((256 << 20))
 # Writes first (the reads need the objects), then reads of the same keys.
 pair "large PUT" put $large 3 1 MiB/s; d_put=$D; s_put=$S
+relayed "large PUT" put $large 3 1 MiB/s; r_put=$R
 pair "large GET" get $large 3 1 MiB/s; d_get=$D; s_get=$S
+relayed "large GET" get $large 3 1 MiB/s; r_get=$R
+kill "$relay_pid"; wait "$relay_pid" 2>/dev/null || true; relay_pid=""
 pair "small PUT" put 4096 2000 32 requests/s; d_sput=$D; s_sput=$S
 pair "small GET" get 4096 2000 32 requests/s; d_sget=$D; s_sget=$S
 stop_service
@@ -72,11 +94,11 @@ stop_service
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cat <<REPORT
 
-| measure | direct | through the service | ratio (goal) |
-|---|---|---|---|
-| 256 MiB GET, MiB/s | $d_get | $s_get | $(ratio "$s_get" "$d_get") (>= 0.90) |
-| 256 MiB PUT, MiB/s | $d_put | $s_put | $(ratio "$s_put" "$d_put") (>= 0.85) |
-| 4 KiB GET x32, req/s | $d_sget | $s_sget | $(ratio "$s_sget" "$d_sget") (>= 0.70) |
-| 4 KiB PUT x32, req/s | $d_sput | $s_sput | $(ratio "$s_sput" "$d_sput") |
-| peak RSS streaming 1 GiB up and down | | $((peak_kib / 1024)) MiB | (< 64 MiB) |
+| measure | direct | through the service | service/direct (goal) | bare TCP relay | relay/direct |
+|---|---|---|---|---|---|
+| 256 MiB GET, MiB/s | $d_get | $s_get | $(ratio "$s_get" "$d_get") (>= 0.90) | $r_get | $(ratio "$r_get" "$d_get") |
+| 256 MiB PUT, MiB/s | $d_put | $s_put | $(ratio "$s_put" "$d_put") (>= 0.85) | $r_put | $(ratio "$r_put" "$d_put") |
+| 4 KiB GET x32, req/s | $d_sget | $s_sget | $(ratio "$s_sget" "$d_sget") (>= 0.70) | | |
+| 4 KiB PUT x32, req/s | $d_sput | $s_sput | $(ratio "$s_sput" "$d_sput") | | |
+| peak RSS streaming 1 GiB up and down | | $((peak_kib / 1024)) MiB | (< 64 MiB) | | |
 REPORT

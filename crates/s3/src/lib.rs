@@ -5,6 +5,7 @@
 
 mod body;
 mod client;
+mod conditions;
 pub mod config;
 pub mod env;
 mod error;

@@ -64,18 +64,23 @@ impl Client {
         Ok(CompletedPart { number: part_number, etag, checksum_crc32c })
     }
 
-    /// CompleteMultipartUpload with the parts in order.
+    /// CompleteMultipartUpload with the parts in order. `create_only` sends `If-None-Match: *`:
+    /// the store refuses (412) to complete over an existing key.
     pub async fn complete_multipart_upload(
         &self,
         bucket: &str,
         key: &str,
         upload_id: &str,
         parts: &[CompletedPart],
+        create_only: bool,
     ) -> Result<PutOutput, Error> {
         let mut call = Call::new(Method::POST, Some(bucket), Some(key))
             .query("uploadId", upload_id)
             .header("content-type", "application/xml")
             .body(Bytes::from(xml::complete_body(parts)));
+        if create_only {
+            call = call.header("if-none-match", "*");
+        }
         // Completing twice is harmless: the second answers NoSuchUpload or the same result.
         call.idempotent = true;
         self.send(&call).await?.etag_document("CompleteMultipartUpload").await

@@ -2,7 +2,7 @@
 
 use crate::client::{Call, Client, Reply};
 use crate::types::*;
-use crate::{Error, xml};
+use crate::{Error, ServiceError, xml};
 use base64::Engine;
 use bytes::Bytes;
 use http::Method;
@@ -42,6 +42,25 @@ pub(crate) fn add_put_options<'a>(mut call: Call<'a>, options: &PutOptions) -> R
         call.headers.push((format!("x-amz-meta-{}", name.to_ascii_lowercase()).into(), value.clone()));
     }
     Ok(call)
+}
+
+/// The 304 or 412 a store that ignored the conditions should have sent (see
+/// [`crate::conditions`]).
+fn check_conditions(conditions: &Conditions, head: &ObjectHead, reply: &Reply) -> Result<(), Error> {
+    match crate::conditions::evaluate(conditions, &head.etag, &head.last_modified) {
+        crate::conditions::Verdict::Proceed => Ok(()),
+        crate::conditions::Verdict::NotModified => Err(Error::NotModified),
+        crate::conditions::Verdict::PreconditionFailed => {
+            Err(Error::PreconditionFailed(Box::new(ServiceError {
+                status: 412,
+                code: "PreconditionFailed".to_owned(),
+                message: "At least one of the pre-conditions you specified did not hold".to_owned(),
+                request_id: reply.header("x-amz-request-id").unwrap_or_default().to_owned(),
+                canonical_request: None,
+                string_to_sign: None,
+            })))
+        }
+    }
 }
 
 fn head_from(reply: &Reply) -> ObjectHead {
@@ -223,7 +242,9 @@ impl Client {
     ) -> Result<ObjectHead, Error> {
         let call = add_conditions(Call::new(Method::HEAD, Some(bucket), Some(key)), conditions);
         let reply = self.send(&call).await?;
-        Ok(head_from(&reply))
+        let head = head_from(&reply);
+        check_conditions(conditions, &head, &reply)?;
+        Ok(head)
     }
 
     /// GetObject, streaming.
@@ -239,6 +260,7 @@ impl Client {
         }
         let reply = self.send(&call).await?;
         let head = head_from(&reply);
+        check_conditions(&options.conditions, &head, &reply)?;
         // A partial body is a 206 even from servers that say 200 with a Content-Range (rclone).
         let partial = options.range.is_some() && head.content_range.is_some();
         let status = if partial { 206 } else { reply.status.as_u16() };

@@ -97,6 +97,24 @@ impl Client {
     ) -> Result<PutOutput, Error> {
         crate::names::validate_bucket(bucket)?;
         crate::names::validate_key(key)?;
+        if options.create_only {
+            // Refuse before a byte is sent, and also on stores that ignore If-None-Match; the
+            // header on the write itself still guards against a race where stores support it.
+            match self.head_object(bucket, key, &crate::types::Conditions::default()).await {
+                Ok(_) => {
+                    return Err(Error::PreconditionFailed(Box::new(crate::ServiceError {
+                        status: 412,
+                        code: "PreconditionFailed".to_owned(),
+                        message: format!(
+                            "{key:?} already exists and the upload is create-only (If-None-Match: *)"
+                        ),
+                        ..Default::default()
+                    })));
+                }
+                Err(Error::NoSuchKey { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
         let settings = self.config().transfer;
         // Small bodies announce themselves: no need for a threshold-sized buffer then.
         let first_read = size_hint
@@ -122,7 +140,9 @@ impl Client {
         };
         match self.upload_parts(bucket, key, &upload_id, &mut reader, buffer, size_hint).await {
             Ok((parts, size)) => {
-                let result = self.complete_multipart_upload(bucket, key, &upload_id, &parts).await;
+                let result = self
+                    .complete_multipart_upload(bucket, key, &upload_id, &parts, options.create_only)
+                    .await;
                 match result {
                     Ok(mut output) => {
                         let mut guard = guard;

@@ -17,7 +17,7 @@ pub(crate) fn client(args: &ConnectionArgs) -> anyhow::Result<Client> {
         credentials: None,
     };
     let mut config = Config::resolve(&overrides).map_err(|error| match error {
-        s3::Error::InvalidInput(message) => bad_input(message),
+        s3::Error::InvalidInput(message) | s3::Error::InvalidKey(message) => bad_input(message),
         other => other.into(),
     })?;
     config.transfer.concurrency = usize::from(args.concurrency);

@@ -26,7 +26,10 @@ pub(crate) fn bad_input(message: impl Into<String>) -> anyhow::Error {
 pub(crate) fn code_for(error: &anyhow::Error) -> ExitCode {
     let bad_input = error.chain().any(|cause| {
         cause.is::<BadInput>()
-            || matches!(cause.downcast_ref::<s3::Error>(), Some(s3::Error::InvalidInput(_)))
+            || matches!(
+                cause.downcast_ref::<s3::Error>(),
+                Some(s3::Error::InvalidInput(_) | s3::Error::InvalidKey(_))
+            )
     });
     if bad_input { ExitCode::from(BAD_INPUT) } else { ExitCode::from(FAILURE) }
 }

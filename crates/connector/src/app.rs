@@ -55,6 +55,9 @@ impl App {
             }
         };
         config.read_timeout = settings.upstream_timeout;
+        // The embedded s3s-fs keeps objects as files: a key such as "../x" would land outside
+        // its bucket (next to the store's credentials file).
+        config.store_keeps_files = embedded_endpoint.is_some();
         config.checksum = settings.checksum;
         // Memory per upload is about part size x (parts in flight + 1): 8 MiB x 3 keeps a
         // streaming upload of any size well under 64 MiB of resident memory.

@@ -136,6 +136,7 @@ impl From<s3::Error> for ApiError {
                 "the Range lies outside the object: ask for bytes within its size",
             ),
             E::InvalidInput(message) => ApiError::bad_request("InvalidArgument", message.clone()),
+            E::InvalidKey(message) => ApiError::bad_request("InvalidKey", message.clone()),
             E::Service(service) => {
                 let code = service.code.as_str();
                 if service.status == 503 || code == "SlowDown" {

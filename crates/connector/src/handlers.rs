@@ -278,13 +278,29 @@ pub(crate) async fn put_object(
             )),
         }
     });
-    let reader = tokio_util::io::StreamReader::new(Box::pin(pieces));
-    let output = client.upload(&bucket, &key, reader, &options, length).await?;
+    let mut reader = tokio_util::io::StreamReader::new(Box::pin(pieces));
+    let output = match client.upload(&bucket, &key, &mut reader, &options, length).await {
+        Ok(output) => output,
+        Err(error) => {
+            // A refusal can come before the body is read (create-only over an existing key):
+            // read on, within limits, so the caller sees the answer rather than a broken pipe.
+            drain(&mut reader, MAX_DRAIN).await;
+            return Err(error.into());
+        }
+    };
     if let Some(length) = length.filter(|length| *length != output.size) {
         // hyper stops a body at its Content-Length and fails a shorter one, so this is a bug guard.
         tracing::error!(length, stored = output.size, "stored size differs from Content-Length");
     }
     Ok(put_answer(&bucket, &key, &output))
+}
+
+/// The most of a refused upload's body read and discarded before answering.
+const MAX_DRAIN: u64 = 64 << 20;
+
+/// Reads and discards up to `limit` bytes, stopping at the end, an error or a stall.
+async fn drain<R: tokio::io::AsyncRead + Unpin>(reader: &mut R, limit: u64) {
+    let _ = tokio::io::copy(&mut tokio::io::AsyncReadExt::take(reader, limit), &mut tokio::io::sink()).await;
 }
 
 /// `DELETE /v1/buckets/{bucket}/objects/{key}`: 204, also for a key that did not exist.

@@ -226,13 +226,22 @@ impl Client {
         Some(checksum)
     }
 
+    /// Checks a key by S3's rules, and by the file-backed store's if the store is one.
+    pub(crate) fn check_key(&self, key: &str) -> Result<(), Error> {
+        if self.inner.config.store_keeps_files {
+            names::validate_file_key(key)
+        } else {
+            names::validate_key(key)
+        }
+    }
+
     /// The authority and the encoded path of a bucket and key.
     pub(crate) fn locate(&self, bucket: Option<&str>, key: Option<&str>) -> Result<(String, String), Error> {
         if let Some(bucket) = bucket {
             names::validate_bucket(bucket)?;
         }
         if let Some(key) = key {
-            names::validate_key(key)?;
+            self.check_key(key)?;
         }
         let config = &self.inner.config;
         let encoded_key = key.map(sigv4::encode_path);

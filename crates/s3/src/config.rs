@@ -201,6 +201,10 @@ pub struct Config {
     pub transfer: TransferSettings,
     /// Whether uploads carry a CRC32C checksum.
     pub checksum: ChecksumCalculation,
+    /// The store keeps each object as a file named after its key (s3s-fs, `rclone serve s3`):
+    /// keys it cannot hold faithfully are refused before any request (see
+    /// [`crate::validate_file_key`]).
+    pub store_keeps_files: bool,
     /// Connect to this address whatever the host name says, as `curl --resolve` does: for
     /// virtual-hosted style against a local store whose bucket host names do not resolve.
     pub connect_to: Option<std::net::IpAddr>,
@@ -221,6 +225,7 @@ impl Config {
             retry: RetryPolicy::default(),
             transfer: TransferSettings::default(),
             checksum: ChecksumCalculation::default(),
+            store_keeps_files: false,
             connect_to: None,
         }
     }

@@ -72,6 +72,10 @@ pub enum Error {
     /// Bad input caught before any request was sent.
     #[error("{0}")]
     InvalidInput(String),
+    /// A key the store cannot hold (empty, too long, or refused by a file-backed store),
+    /// caught before any request was sent.
+    #[error("{0}")]
+    InvalidKey(String),
     /// The connection failed, timed out or broke.
     #[error("transport error: {message}")]
     Transport {

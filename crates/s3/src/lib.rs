@@ -24,7 +24,7 @@ pub use config::{
 };
 pub use error::{Error, Result, ServiceError};
 pub use multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
-pub use names::{MAX_KEY_BYTES, validate_bucket, validate_key, validate_metadata};
+pub use names::{MAX_KEY_BYTES, validate_bucket, validate_file_key, validate_key, validate_metadata};
 pub use ops::{DELETE_BATCH, GetObjectOutput, ObjectPages};
 pub use sigv4::Credentials;
 pub use transfer::part_size_for;

@@ -47,12 +47,29 @@ fn bucket_problem(bucket: &str) -> Option<&'static str> {
 /// Checks an object key: 1 to 1024 bytes. Any UTF-8 is allowed; the encoding handles the rest.
 pub fn validate_key(key: &str) -> Result<(), Error> {
     if key.is_empty() {
-        return Err(Error::InvalidInput("the object key is empty".to_owned()));
+        return Err(Error::InvalidKey("the object key is empty".to_owned()));
     }
     if key.len() > MAX_KEY_BYTES {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::InvalidKey(format!(
             "the object key is {} bytes long; S3 allows at most {MAX_KEY_BYTES}",
             key.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a key for a store that keeps each object as a file named after its key (s3s-fs,
+/// `rclone serve s3`): a `.` or `..` segment, an empty segment (`a//b`) or a leading `/` would
+/// name another file, or one outside the bucket, so such keys are refused.
+pub fn validate_file_key(key: &str) -> Result<(), Error> {
+    validate_key(key)?;
+    // A trailing '/' names a folder marker, which such stores keep as a directory.
+    let body = key.strip_suffix('/').unwrap_or(key);
+    if body.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {
+        return Err(Error::InvalidKey(format!(
+            "the key {key:?} has a '.' or '..' segment, an empty segment ('//') or a leading '/', \
+             which this store (it keeps objects as files) cannot hold: rename the object, or use an \
+             S3 store such as MinIO, Ceph or AWS"
         )));
     }
     Ok(())

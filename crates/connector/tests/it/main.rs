@@ -5,6 +5,7 @@
 mod api;
 mod bad_input;
 mod definition;
+mod embedded;
 mod faults;
 mod tls;
 
@@ -37,10 +38,14 @@ impl Drop for Service {
 pub async fn start(upstream: &str, tweak: impl FnOnce(&mut RawSettings)) -> Service {
     let mut raw = RawSettings { endpoint: Some(upstream.to_owned()), ..RawSettings::default() };
     tweak(&mut raw);
-    let settings = raw.resolve().unwrap();
+    start_with(raw.resolve().unwrap(), None).await
+}
+
+/// A running service with these settings, in front of the embedded store at `embedded` if given.
+pub async fn start_with(settings: connector::Settings, embedded: Option<&str>) -> Service {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = connector::App::new(settings, None).unwrap();
+    let app = connector::App::new(settings, embedded).unwrap();
     let (sender, receiver) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(connector::serve(Arc::clone(&app), listener, async move {
         let _ = receiver.await;

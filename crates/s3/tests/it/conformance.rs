@@ -114,7 +114,7 @@ async fn special_keys_round_trip_and_list_exactly() {
         expected.sort();
         listed.sort();
         assert_eq!(listed, expected, "{}", server.name);
-        assert!(matches!(s3::validate_key(&"k".repeat(1025)), Err(Error::InvalidInput(_))));
+        assert!(matches!(s3::validate_key(&"k".repeat(1025)), Err(Error::InvalidKey(_))));
     }
 }
 

@@ -267,7 +267,8 @@ impl Client {
         Ok(GetObjectOutput { head, status, body: reply.body })
     }
 
-    /// PutObject of a body in memory; its SHA-256 is signed, so the server checks every byte.
+    /// PutObject of a body in memory, covered by its CRC32C or its signed SHA-256 (see
+    /// [`crate::ChecksumCalculation`]), so the server checks every byte.
     pub async fn put_object(
         &self,
         bucket: &str,

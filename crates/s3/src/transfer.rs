@@ -1,9 +1,11 @@
 //! Uploads from a stream of any length with bounded memory, and streaming downloads.
 //!
 //! A body up to the threshold goes in one PutObject; a larger one as a multipart upload whose
-//! parts are read one at a time and uploaded `concurrency` at a time, so memory stays near
-//! `part_size * (concurrency + 1)`. Every part's SHA-256 is signed. On any failure, or if the
-//! upload is dropped half-way, the multipart upload is aborted: no orphaned parts.
+//! parts are read one at a time and uploaded `concurrency` at a time, into `concurrency + 1`
+//! buffers used again and again, so memory stays near `part_size * (concurrency + 1)`. Every
+//! part is covered by its CRC32C or its signed SHA-256 (see [`crate::ChecksumCalculation`]). On
+//! any failure, or if the upload is dropped half-way, the multipart upload is aborted: no
+//! orphaned parts. A create-only upload checks that the key is free before sending anything.
 
 use crate::Error;
 use crate::client::Client;
@@ -111,7 +113,9 @@ impl Client {
                         ..Default::default()
                     })));
                 }
-                Err(Error::NoSuchKey { .. }) => {}
+                // Without s3:ListBucket, AWS answers 403 for a missing key: leave the decision
+                // to If-None-Match on the write.
+                Err(Error::NoSuchKey { .. } | Error::AccessDenied(_)) => {}
                 Err(error) => return Err(error),
             }
         }
@@ -179,14 +183,6 @@ impl Client {
         // Buffers of finished parts, filled again: an upload allocates `concurrency + 1` part
         // buffers once, rather than a fresh one (and its page faults) for every part.
         let mut spare: Vec<BytesMut> = Vec::new();
-        let finished = |done, parts: &mut Vec<CompletedPart>, spare: &mut Vec<BytesMut>| {
-            let (part, body): (CompletedPart, Bytes) = flatten(done)?;
-            parts.push(part);
-            if let Ok(buffer) = body.try_into_mut() {
-                spare.push(buffer);
-            }
-            Ok::<(), Error>(())
-        };
         let mut total = 0u64;
         let mut number = 0u32;
         let mut ended = false;
@@ -223,7 +219,7 @@ impl Client {
             total += part.len() as u64;
             while tasks.len() >= concurrency {
                 if let Some(done) = tasks.join_next().await {
-                    finished(done, &mut parts, &mut spare)?;
+                    collect_part(done, &mut parts, &mut spare)?;
                 }
             }
             let (client, bucket, key, upload_id) =
@@ -238,7 +234,7 @@ impl Client {
             }
         }
         while let Some(done) = tasks.join_next().await {
-            finished(done, &mut parts, &mut spare)?;
+            collect_part(done, &mut parts, &mut spare)?;
         }
         parts.sort_by_key(|part| part.number);
         Ok((parts, total))
@@ -338,6 +334,21 @@ fn write_at(file: &std::fs::File, data: &[u8], offset: u64) -> std::io::Result<(
 
 fn flatten_unit(joined: Result<Result<(), Error>, tokio::task::JoinError>) -> Result<(), Error> {
     joined.map_err(|error| Error::InvalidResponse(format!("a range download task failed: {error}")))?
+}
+
+/// Records a finished part upload, and keeps its buffer for the next part when nothing else
+/// holds it.
+fn collect_part(
+    joined: Result<Result<(CompletedPart, Bytes), Error>, tokio::task::JoinError>,
+    parts: &mut Vec<CompletedPart>,
+    spare: &mut Vec<BytesMut>,
+) -> Result<(), Error> {
+    let (part, body) = flatten(joined)?;
+    parts.push(part);
+    if let Ok(buffer) = body.try_into_mut() {
+        spare.push(buffer);
+    }
+    Ok(())
 }
 
 fn flatten(

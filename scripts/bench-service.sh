@@ -6,7 +6,7 @@
 #   - GET and PUT of a 256 MiB object, one at a time (throughput);
 #   - GET and PUT of 4 KiB objects at 32 concurrent connections (request rate);
 #   - the service's peak RSS while streaming 1 GiB up and then down.
-# Prints each figure and the service/direct ratios. Usage: scripts/bench-service.sh
+# Prints each run, then the medians and their ratios. Usage: [ROUNDS=5] scripts/bench-service.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/test-servers.sh
@@ -52,36 +52,32 @@ run() { # label target base mode size count concurrency field
     echo "$line" | figure "$8"
 }
 
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (a > b ? a : b) }'; }
-# Each pair runs twice, direct and service alternating, and the better of the two counts:
-# client, store and service share two cores, and the first run of a kind warms caches.
-pair() { # name mode size count concurrency field -> sets D and S
-    local d1 s1 d2 s2
-    d1=$(run "$1 direct " direct "$STORE" "$2" "$3" "$4" "$5" "$6")
-    s1=$(run "$1 service" service "$SERVICE" "$2" "$3" "$4" "$5" "$6")
-    s2=$(run "$1 service" service "$SERVICE" "$2" "$3" "$4" "$5" "$6")
-    d2=$(run "$1 direct " direct "$STORE" "$2" "$3" "$4" "$5" "$6")
-    D=$(best "$d1" "$d2"); S=$(best "$s1" "$s2")
-}
-# The relay's figure, also the better of two runs (presigned URLs, as direct).
-relayed() { # name mode size count concurrency field -> sets R
-    local r1 r2
-    r1=$(run "$1 relay  " direct "$RELAY" "$2" "$3" "$4" "$5" "$6")
-    r2=$(run "$1 relay  " direct "$RELAY" "$2" "$3" "$4" "$5" "$6")
-    R=$(best "$r1" "$r2")
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# Rounds of direct, service and relay runs, in turn, and the median of each counts: client,
+# store and service share two cores of a virtual machine whose speed drifts, so single runs
+# vary by 10-20%, and turns spread the drift over all three. The relay is optional (large
+# objects only); with ROUNDS rounds (default 5).
+compare() { # name mode size count concurrency field with_relay -> sets D, S and R
+    local d=() s=() r=() round
+    for round in $(seq 1 "${ROUNDS:-5}"); do
+        d+=("$(run "$1 direct " direct "$STORE" "$2" "$3" "$4" "$5" "$6")")
+        s+=("$(run "$1 service" service "$SERVICE" "$2" "$3" "$4" "$5" "$6")")
+        if [ "${7:-}" = relay ]; then
+            r+=("$(run "$1 relay  " direct "$RELAY" "$2" "$3" "$4" "$5" "$6")")
+        fi
+    done
+    D=$(median "${d[@]}"); S=$(median "${s[@]}"); R=$([ "${7:-}" = relay ] && median "${r[@]}" || echo "")
 }
 
 start_service
 start_relay
 large=$((256 << 20))
 # Writes first (the reads need the objects), then reads of the same keys.
-pair "large PUT" put $large 3 1 MiB/s; d_put=$D; s_put=$S
-relayed "large PUT" put $large 3 1 MiB/s; r_put=$R
-pair "large GET" get $large 3 1 MiB/s; d_get=$D; s_get=$S
-relayed "large GET" get $large 3 1 MiB/s; r_get=$R
+compare "large PUT" put $large 3 1 MiB/s relay; d_put=$D; s_put=$S; r_put=$R
+compare "large GET" get $large 3 1 MiB/s relay; d_get=$D; s_get=$S; r_get=$R
 kill "$relay_pid"; wait "$relay_pid" 2>/dev/null || true; relay_pid=""
-pair "small PUT" put 4096 2000 32 requests/s; d_sput=$D; s_sput=$S
-pair "small GET" get 4096 2000 32 requests/s; d_sget=$D; s_sget=$S
+compare "small PUT" put 4096 2000 32 requests/s; d_sput=$D; s_sput=$S
+compare "small GET" get 4096 2000 32 requests/s; d_sget=$D; s_sget=$S
 stop_service
 
 # Peak memory of a fresh service while 1 GiB goes up and comes back down.

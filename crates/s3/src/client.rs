@@ -16,6 +16,7 @@ use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
 use hyper_util::rt::TokioExecutor;
 use sigv4::{Payload, Request, SignedRequest, Signer, SigningSettings, SigningTime};
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -34,6 +35,8 @@ struct Inner {
     /// Shared by every client made with [`Client::with_credentials`]: one connection pool.
     http: Arc<HttpClient<HttpsConnector<HttpConnector<Resolver>>, Full<Bytes>>>,
     jitter: Mutex<fastrand::Rng>,
+    /// Set once the store has refused a checksum header; shared like the pool (same store).
+    checksums_refused: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for Client {
@@ -177,7 +180,9 @@ impl Client {
             .build(tls);
         let signer = Signer::new(config.credentials.clone(), config.region.clone(), "s3");
         let http = Arc::new(http);
-        Ok(Self { inner: Arc::new(Inner { config, signer, http, jitter: Mutex::new(fastrand::Rng::new()) }) })
+        let checksums_refused = Arc::new(AtomicBool::new(false));
+        let jitter = Mutex::new(fastrand::Rng::new());
+        Ok(Self { inner: Arc::new(Inner { config, signer, http, jitter, checksums_refused }) })
     }
 
     /// The same client acting with other credentials, sharing the connection pool (the
@@ -187,7 +192,9 @@ impl Client {
         config.credentials = credentials;
         let signer = Signer::new(config.credentials.clone(), config.region.clone(), "s3");
         let http = Arc::clone(&self.inner.http);
-        Self { inner: Arc::new(Inner { config, signer, http, jitter: Mutex::new(fastrand::Rng::new()) }) }
+        let checksums_refused = Arc::clone(&self.inner.checksums_refused);
+        let jitter = Mutex::new(fastrand::Rng::new());
+        Self { inner: Arc::new(Inner { config, signer, http, jitter, checksums_refused }) }
     }
 
     /// The settings.
@@ -201,9 +208,31 @@ impl Client {
             fastrand::Rng::with_seed(seed);
     }
 
-    /// Whether uploads carry `x-amz-checksum-crc32c` (see [`crate::ChecksumCalculation`]).
+    /// Whether uploads carry `x-amz-checksum-crc32c` (see [`crate::ChecksumCalculation`]):
+    /// as configured, until the store refuses one.
     pub(crate) fn sends_checksums(&self) -> bool {
         self.inner.config.checksum == crate::ChecksumCalculation::WhenSupported
+            && !self.inner.checksums_refused.load(Ordering::Relaxed)
+    }
+
+    /// Whether `error` is a store saying it does not support checksum headers (or the
+    /// `UNSIGNED-PAYLOAD` that goes with them); if so, uploads sign their SHA-256 from now on,
+    /// and the caller sends the request again. Stores that do this: older S3-compatible ones.
+    pub(crate) fn checksums_refused(&self, error: &Error) -> bool {
+        let Some(service) = error.service_error() else { return false };
+        let mentions = |word: &str| service.message.to_ascii_lowercase().contains(word);
+        let refused = service.status == 501
+            || service.code == "NotImplemented"
+            || (service.status == 400 && (mentions("checksum") || mentions("unsigned")));
+        if refused && self.sends_checksums() {
+            self.inner.checksums_refused.store(true, Ordering::Relaxed);
+            tracing::warn!(
+                code = %service.code,
+                "the store refused a checksum header: uploads sign their SHA-256 instead from now on"
+            );
+            return true;
+        }
+        false
     }
 
     /// Adds the CRC32C of `call`'s body as `x-amz-checksum-crc32c` when uploads carry
@@ -224,6 +253,25 @@ impl Client {
             || config.connect_to.is_some_and(|address| address.is_loopback());
         call.unsigned_payload = private_path;
         Some(checksum)
+    }
+
+    /// Sends an upload (`build` makes the call without a checksum), with its CRC32C when uploads
+    /// carry checksums; returns the answer and the checksum sent. If the store refuses the
+    /// checksum, the call is sent again without it.
+    pub(crate) async fn send_upload<'a>(
+        &self,
+        build: impl Fn() -> Result<Call<'a>, Error>,
+    ) -> Result<(Reply, Option<String>), Error> {
+        loop {
+            let mut call = build()?;
+            let checksum = self.add_checksum(&mut call);
+            match self.send(&call).await {
+                Ok(reply) => return Ok((reply, checksum)),
+                // checksums_refused turns checksums off, so this goes round once at most.
+                Err(error) if checksum.is_some() && self.checksums_refused(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// Checks a key by S3's rules, and by the file-backed store's if the store is one.

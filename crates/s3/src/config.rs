@@ -116,7 +116,8 @@ pub enum ChecksumCalculation {
     /// another host the body's SHA-256 is signed as well.
     #[default]
     WhenSupported,
-    /// No checksum headers: every body's SHA-256 is signed, for stores that refuse checksums.
+    /// No checksum headers: every body's SHA-256 is signed, for stores that refuse checksums
+    /// (a client also switches to this when the store refuses one).
     WhenRequired,
 }
 

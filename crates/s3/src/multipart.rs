@@ -23,12 +23,16 @@ impl Client {
         key: &str,
         options: &PutOptions,
     ) -> Result<String, Error> {
-        let mut call =
-            add_put_options(Call::new(Method::POST, Some(bucket), Some(key)).query("uploads", ""), options)?;
-        if self.sends_checksums() {
-            call = call.header("x-amz-checksum-algorithm", "CRC32C");
-        }
-        let reply = self.send(&call).await?;
+        let build = |checksum: bool| -> Result<Call<'_>, Error> {
+            let call = Call::new(Method::POST, Some(bucket), Some(key)).query("uploads", "");
+            let call = add_put_options(call, options)?;
+            Ok(if checksum { call.header("x-amz-checksum-algorithm", "CRC32C") } else { call })
+        };
+        let checksum = self.sends_checksums();
+        let reply = match self.send(&build(checksum)?).await {
+            Err(error) if checksum && self.checksums_refused(&error) => self.send(&build(false)?).await?,
+            other => other?,
+        };
         let result = xml::initiate_multipart(&reply.xml().await?)?;
         if result.upload_id.is_empty() {
             return Err(Error::InvalidResponse("CreateMultipartUpload returned no UploadId".to_owned()));
@@ -51,12 +55,13 @@ impl Client {
                 "part number {part_number} is out of range 1 to {MAX_PARTS}"
             )));
         }
-        let mut call = Call::new(Method::PUT, Some(bucket), Some(key))
-            .query("partNumber", part_number.to_string())
-            .query("uploadId", upload_id)
-            .body(body);
-        let checksum_crc32c = self.add_checksum(&mut call);
-        let reply = self.send(&call).await?;
+        let build = || {
+            Ok(Call::new(Method::PUT, Some(bucket), Some(key))
+                .query("partNumber", part_number.to_string())
+                .query("uploadId", upload_id)
+                .body(body.clone()))
+        };
+        let (reply, checksum_crc32c) = self.send_upload(build).await?;
         let etag = reply
             .header("etag")
             .map(str::to_owned)

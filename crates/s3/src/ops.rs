@@ -277,12 +277,15 @@ impl Client {
         options: &PutOptions,
     ) -> Result<PutOutput, Error> {
         let size = body.len() as u64;
-        let mut call = add_put_options(Call::new(Method::PUT, Some(bucket), Some(key)), options)?.body(body);
-        if options.create_only {
-            call = call.header("if-none-match", "*");
-        }
-        self.add_checksum(&mut call);
-        let reply = self.send(&call).await?;
+        let build = || {
+            let mut call =
+                add_put_options(Call::new(Method::PUT, Some(bucket), Some(key)), options)?.body(body.clone());
+            if options.create_only {
+                call = call.header("if-none-match", "*");
+            }
+            Ok(call)
+        };
+        let (reply, _) = self.send_upload(build).await?;
         Ok(PutOutput {
             etag: reply.header("etag").unwrap_or_default().to_owned(),
             version_id: reply.header("x-amz-version-id").map(str::to_owned),

@@ -20,6 +20,8 @@ pub enum Fault {
     SlowDown,
     /// Answer `500 InternalError` without forwarding.
     InternalError,
+    /// Answer `501 NotImplemented` without forwarding, as a store without a feature does.
+    NotImplemented,
     /// Forward, then reset the connection after this many bytes of the answer.
     ResetAfter(usize),
     /// Forward, then stop sending after this many bytes of the answer, for this long.
@@ -162,6 +164,7 @@ async fn serve(
     let canned = match fault {
         Some(Fault::SlowDown) => Some(answer("503 Slow Down", "SlowDown")),
         Some(Fault::InternalError) => Some(answer("500 Internal Server Error", "InternalError")),
+        Some(Fault::NotImplemented) => Some(answer("501 Not Implemented", "NotImplemented")),
         _ => None,
     };
     if let Some(response) = canned {

@@ -182,3 +182,24 @@ async fn a_body_damaged_in_transit_is_refused_then_sent_again() {
         assert!(matches!(missing, Error::NoSuchKey { .. }), "{}: {missing:?}", server.name);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_that_refuses_checksums_gets_signed_payloads() {
+    // Stores without checksum support answer 501 NotImplemented to a checksum header (no
+    // server here does, so the proxy stands in for one): the upload is sent again with its
+    // SHA-256 signed instead, and so is every later one.
+    let server = test_support::s3s_fs().await.unwrap();
+    let direct = client(&server);
+    let name = bucket(&direct, "nochecksum").await;
+    for (key, size) in [("small", 1000), ("large", 3 * PART)] {
+        let refuse = vec![Rule::matching("x-amz-checksum", 100, Fault::NotImplemented)];
+        let proxy = FaultProxy::start(&server.endpoint, refuse).await.unwrap();
+        let via = client_via(&proxy, 3, Duration::from_secs(10));
+        let body = data(size, 6);
+        via.upload(&name, key, body.as_slice(), &PutOptions::default(), None).await.unwrap();
+        assert_eq!(proxy.faults(), 1, "{key}: refused once, then no checksum header is sent");
+        assert!(read_all(&direct, &name, key).await == body, "{key}");
+        via.put_object(&name, "later", Bytes::from_static(b"x"), &PutOptions::default()).await.unwrap();
+        assert_eq!(proxy.faults(), 1, "{key}: later uploads send none either");
+    }
+}

@@ -221,9 +221,11 @@ impl Client {
     pub(crate) fn checksums_refused(&self, error: &Error) -> bool {
         let Some(service) = error.service_error() else { return false };
         let mentions = |word: &str| service.message.to_ascii_lowercase().contains(word);
+        // A body that did not match its checksum (BadDigest) is damage, not a refusal.
+        let damaged = matches!(service.code.as_str(), "BadDigest" | "XAmzContentSHA256Mismatch");
         let refused = service.status == 501
             || service.code == "NotImplemented"
-            || (service.status == 400 && (mentions("checksum") || mentions("unsigned")));
+            || (service.status == 400 && !damaged && (mentions("checksum") || mentions("unsigned")));
         if refused && self.sends_checksums() {
             self.inner.checksums_refused.store(true, Ordering::Relaxed);
             tracing::warn!(

@@ -235,6 +235,10 @@ pub(crate) struct ServeArgs {
     /// store].
     #[arg(long, env = "S3_CONNECTOR_REQUEST_CHECKSUM_CALCULATION", value_name = "WHEN")]
     pub(crate) request_checksum_calculation: Option<String>,
+    /// MiB that uploads in progress may hold for buffers, all together (a streaming upload
+    /// holds up to 32); past it, uploads wait, then get 503 [default: 512, at least 32].
+    #[arg(long, env = "S3_CONNECTOR_UPLOAD_MEMORY", value_name = "MIB")]
+    pub(crate) upload_memory: Option<u32>,
     /// A TOML file with the same settings (kebab-case names, e.g. list-all-cap = 5000).
     #[arg(long, env = "S3_CONNECTOR_CONFIG")]
     pub(crate) config: Option<PathBuf>,

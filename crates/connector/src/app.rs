@@ -16,7 +16,7 @@ use axum::routing::{MethodRouter, any, delete, get, head, post, put};
 use base64::Engine;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
 
 /// Everything handlers share. Immutable once built.
@@ -29,6 +29,8 @@ pub struct App {
     /// Metrics.
     pub metrics: Metrics,
     limit: Semaphore,
+    /// The upload memory budget, one permit a MiB.
+    upload_memory: Arc<Semaphore>,
 }
 
 impl App {
@@ -65,7 +67,30 @@ impl App {
             s3::TransferSettings { multipart_threshold: 8 << 20, part_size: 8 << 20, concurrency: 2 };
         let upstream = s3::Client::new(config)?;
         let limit = Semaphore::new(settings.max_concurrency);
-        Ok(Arc::new(Self { settings, upstream, metrics: Metrics::default(), limit }))
+        let upload_memory = Arc::new(Semaphore::new(settings.upload_memory_mib as usize));
+        Ok(Arc::new(Self { settings, upstream, metrics: Metrics::default(), limit, upload_memory }))
+    }
+}
+
+impl App {
+    /// Reserves `mib` MiB of the upload memory budget (at most all of it) until the permit is
+    /// dropped. With too little free, waits up to the upstream timeout, then answers 503 with
+    /// Retry-After: the service is busy, not broken.
+    pub(crate) async fn reserve_upload_memory(&self, mib: u64) -> Result<OwnedSemaphorePermit, ApiError> {
+        let wanted = u32::try_from(mib).unwrap_or(u32::MAX).clamp(1, self.settings.upload_memory_mib);
+        let reserve = Arc::clone(&self.upload_memory).acquire_many_owned(wanted);
+        match tokio::time::timeout(self.settings.upstream_timeout, reserve).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => {
+                let mut error = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "SlowDown",
+                    "the service is at its memory limit for uploads in progress: retry shortly",
+                );
+                error.retry_after = Some(2);
+                Err(error)
+            }
+        }
     }
 }
 

@@ -258,6 +258,7 @@ pub(crate) async fn put_object(
         Some(value) if !value.trim().is_empty() => value.to_owned(),
         _ => guess_type(&key),
     };
+    let _memory = app.reserve_upload_memory(upload_buffer_mib(&app.upstream, length)).await?;
     let options = s3::PutOptions {
         content_type: Some(content_type),
         cache_control: header_text(&headers, "cache-control")?.map(str::to_owned),
@@ -294,6 +295,23 @@ pub(crate) async fn put_object(
         tracing::error!(length, stored = output.size, "stored size differs from Content-Length");
     }
     Ok(put_answer(&bucket, &key, &output))
+}
+
+const MIB: u64 = 1 << 20;
+
+/// The most MiB an upload of `length` bytes holds in buffers: the body itself up to the
+/// multipart threshold; beyond it, the first read, plus a part buffer for each part in flight
+/// and one filling.
+fn upload_buffer_mib(client: &s3::Client, length: Option<u64>) -> u64 {
+    let transfer = client.config().transfer;
+    let threshold = transfer.multipart_threshold as u64;
+    match length {
+        Some(length) if length <= threshold => length.div_ceil(MIB).max(1),
+        _ => {
+            let part = s3::part_size_for(1, transfer.part_size, length) as u64;
+            (threshold + (transfer.concurrency as u64 + 1) * part).div_ceil(MIB)
+        }
+    }
 }
 
 /// The most of a refused upload's body read and discarded before answering.
@@ -372,11 +390,21 @@ enum Content<'a> {
 
 /// `POST /v1/buckets/{bucket}/files`: JSON with base64 content, as Power Automate sends files.
 pub(crate) async fn upload_file(
+    State(app): State<Arc<App>>,
     OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
     Caller(client): Caller,
     body: Body,
 ) -> Result<Json<Value>, ApiError> {
     let bucket = target::bucket(uri.path())?;
+    // The JSON, then the file decoded from it (3/4 of its size), then the upload's buffers.
+    let json_bytes = header_text(&headers, "content-length")?
+        .and_then(|text| text.parse::<u64>().ok())
+        .map_or(MAX_JSON_UPLOAD as u64, |length| length.min(MAX_JSON_UPLOAD as u64));
+    let file_bytes = json_bytes / 4 * 3;
+    let mib =
+        json_bytes.div_ceil(MIB) + file_bytes.div_ceil(MIB) + upload_buffer_mib(&client, Some(file_bytes));
+    let _memory = app.reserve_upload_memory(mib).await?;
     let bytes = axum::body::to_bytes(body, MAX_JSON_UPLOAD).await.map_err(|_| {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -445,9 +473,13 @@ fn decode_base64(text: &str) -> Result<Bytes, ApiError> {
     };
     let standard = GeneralPurpose::new(&base64::alphabet::STANDARD, config);
     let url_safe = GeneralPurpose::new(&base64::alphabet::URL_SAFE, config);
-    standard.decode(compact.as_bytes()).or_else(|_| url_safe.decode(compact.as_bytes())).map(Bytes::from).map_err(|error| {
-        ApiError::bad_request("InvalidBase64", format!("content is not valid base64: {error}"))
-    })
+    standard
+        .decode(compact.as_bytes())
+        .or_else(|_| url_safe.decode(compact.as_bytes()))
+        .map(Bytes::from)
+        .map_err(|error| {
+            ApiError::bad_request("InvalidBase64", format!("content is not valid base64: {error}"))
+        })
 }
 
 /// `GET /healthz`: the process is up.

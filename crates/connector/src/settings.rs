@@ -40,6 +40,8 @@ pub struct RawSettings {
     pub log_json: Option<bool>,
     /// `when_supported` or `when_required`: whether uploads to the store carry a CRC32C.
     pub request_checksum_calculation: Option<String>,
+    /// MiB of memory that uploads in progress may hold for their buffers, all together.
+    pub upload_memory_mib: Option<u32>,
 }
 
 impl RawSettings {
@@ -64,6 +66,7 @@ impl RawSettings {
             request_checksum_calculation: self
                 .request_checksum_calculation
                 .or(fallback.request_checksum_calculation),
+            upload_memory_mib: self.upload_memory_mib.or(fallback.upload_memory_mib),
         }
     }
 
@@ -116,6 +119,7 @@ impl RawSettings {
             idle_timeout: std::time::Duration::from_secs(self.idle_timeout_seconds.unwrap_or(30).max(1)),
             log_json: self.log_json.unwrap_or(false),
             checksum,
+            upload_memory_mib: self.upload_memory_mib.unwrap_or(512).max(MIN_UPLOAD_MEMORY_MIB),
         })
     }
 }
@@ -170,7 +174,13 @@ pub struct Settings {
     /// Whether uploads to the store carry a CRC32C (which then covers the body over HTTPS or
     /// loopback, in place of a signed SHA-256).
     pub checksum: s3::ChecksumCalculation,
+    /// MiB that uploads in progress may hold for their buffers, all together; an upload that
+    /// finds too little waits for it, up to the upstream timeout, then gets a 503.
+    pub upload_memory_mib: u32,
 }
+
+/// The smallest upload memory budget: one streaming upload's part buffers.
+pub const MIN_UPLOAD_MEMORY_MIB: u32 = 32;
 
 impl Settings {
     /// Whether Basic credentials must be refused: plain HTTP on a non-loopback address,
@@ -201,6 +211,9 @@ mod tests {
         let open = RawSettings { listen: Some("0.0.0.0:80".parse().unwrap()), ..RawSettings::default() };
         assert!(open.resolve().unwrap().refuses_plain_credentials());
         assert_eq!(embedded.checksum, s3::ChecksumCalculation::WhenRequired);
+        assert_eq!(embedded.upload_memory_mib, 512);
+        let tiny = RawSettings { upload_memory_mib: Some(1), ..RawSettings::default() };
+        assert_eq!(tiny.resolve().unwrap().upload_memory_mib, MIN_UPLOAD_MEMORY_MIB);
         assert_eq!(settings.checksum, s3::ChecksumCalculation::WhenSupported);
         let refusing = RawSettings::from_toml("request-checksum-calculation = \"WHEN_REQUIRED\"").unwrap();
         assert_eq!(

@@ -21,6 +21,7 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
         idle_timeout_seconds: args.idle_timeout,
         log_json: args.log_json.then_some(true),
         request_checksum_calculation: args.request_checksum_calculation.clone(),
+        upload_memory_mib: args.upload_memory,
     };
     let from_file = match &args.config {
         Some(path) => {

@@ -150,3 +150,53 @@ async fn a_part_damaged_on_its_way_to_the_store_is_refused_and_sent_again() {
     }
     assert_eq!(proxy.faults(), 2, "one damaged part, one damaged object");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_past_the_memory_budget_wait_then_get_503() {
+    let server = test_support::s3s_fs().await.unwrap();
+    let bucket = make_bucket(&server.endpoint, "budget").await;
+    let service = start(&server.endpoint, |raw| {
+        raw.upload_memory_mib = Some(32);
+        raw.upstream_timeout_seconds = Some(1);
+    })
+    .await;
+    // A streaming upload of unknown length reserves a whole multipart upload's buffers: here,
+    // all of the budget. It trickles in for a few seconds, each piece within the timeout.
+    let (address, authorization) = (service.address, auth());
+    let path = format!("/v1/buckets/{bucket}/objects/trickle.bin");
+    let (started_sender, started) = tokio::sync::oneshot::channel();
+    let trickle = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        let head = format!(
+            "PUT {path} HTTP/1.1\r\nHost: x\r\nAuthorization: {authorization}\r\nTransfer-Encoding: chunked\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let piece = vec![5u8; 64 << 10];
+        let mut started_sender = Some(started_sender);
+        for _ in 0..12 {
+            stream.write_all(format!("{:x}\r\n", piece.len()).as_bytes()).unwrap();
+            stream.write_all(&piece).unwrap();
+            stream.write_all(b"\r\n").unwrap();
+            if let Some(sender) = started_sender.take() {
+                let _ = sender.send(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        stream.write_all(b"0\r\n\r\n").unwrap();
+        let mut answer = vec![0u8; 4096];
+        let read = stream.read(&mut answer).unwrap_or(0);
+        String::from_utf8_lossy(&answer[..read]).into_owned()
+    });
+    started.await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let waiting = service.call("PUT", &format!("/v1/buckets/{bucket}/objects/small.txt"), &[], "x").await;
+    assert_eq!(waiting.status, 503, "{:?}", waiting.body);
+    assert_eq!(waiting.json()["error"]["code"], "SlowDown");
+    assert!(waiting.header("retry-after").is_some());
+    let answer = trickle.await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The budget is free again.
+    let later = service.call("PUT", &format!("/v1/buckets/{bucket}/objects/small.txt"), &[], "x").await;
+    assert_eq!(later.status, 200, "{:?}", later.body);
+}

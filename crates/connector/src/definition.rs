@@ -193,7 +193,7 @@ fn error_responses(mut responses: serde_json::Map<String, Value>) -> Value {
         ("403", "The store refused the credentials or the action"),
         ("404", "No such bucket or key"),
         ("502", "The store failed or could not be reached"),
-        ("503", "The store is throttling: retry later"),
+        ("503", "The store is throttling, or the service is busy: retry later"),
     ] {
         responses.insert(
             status.to_owned(),

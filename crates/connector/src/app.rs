@@ -2,6 +2,7 @@
 //! the caller's credentials.
 
 use crate::error::{ApiError, ErrorMarker};
+use crate::metered::{Direction, InFlight, Metered};
 use crate::metrics::Metrics;
 use crate::settings::{Settings, Upstream};
 use crate::{definition, handlers, listing};
@@ -27,8 +28,9 @@ pub struct App {
     /// A client for the upstream; each request uses a copy with the caller's credentials.
     pub upstream: s3::Client,
     /// Metrics.
-    pub metrics: Metrics,
-    limit: Semaphore,
+    pub metrics: Arc<Metrics>,
+    /// The concurrency limit: a permit a request, held until its response body is done.
+    limit: Arc<Semaphore>,
     /// The upload memory budget, one permit a MiB.
     upload_memory: Arc<Semaphore>,
 }
@@ -65,10 +67,13 @@ impl App {
         // streaming upload of any size well under 64 MiB of resident memory.
         config.transfer =
             s3::TransferSettings { multipart_threshold: 8 << 20, part_size: 8 << 20, concurrency: 2 };
+        let metrics = Arc::new(Metrics::default());
+        let observed = Arc::clone(&metrics);
+        config.observer = Some(s3::AttemptObserver::new(move |attempt| observed.upstream(attempt)));
         let upstream = s3::Client::new(config)?;
-        let limit = Semaphore::new(settings.max_concurrency);
+        let limit = Arc::new(Semaphore::new(settings.max_concurrency));
         let upload_memory = Arc::new(Semaphore::new(settings.upload_memory_mib as usize));
-        Ok(Arc::new(Self { settings, upstream, metrics: Metrics::default(), limit, upload_memory }))
+        Ok(Arc::new(Self { settings, upstream, metrics, limit, upload_memory }))
     }
 }
 
@@ -166,6 +171,30 @@ fn request_id(request: &Request) -> String {
         .map_or_else(|| format!("{:016x}", fastrand::u64(..)), str::to_owned)
 }
 
+impl App {
+    /// A permit of the concurrency limit, for requests to the API (operational routes take
+    /// none: health checks answer even when the service is at its limit). When none is free
+    /// within the upstream timeout, 503 with Retry-After.
+    async fn concurrency_permit(&self, route: &str) -> Result<Option<OwnedSemaphorePermit>, ApiError> {
+        if OPERATIONAL_ROUTES.contains(&route) {
+            return Ok(None);
+        }
+        let acquire = Arc::clone(&self.limit).acquire_owned();
+        match tokio::time::timeout(self.settings.upstream_timeout, acquire).await {
+            Ok(Ok(permit)) => Ok(Some(permit)),
+            _ => {
+                let mut error = ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "SlowDown",
+                    "the service is handling as many requests as it is allowed to: retry shortly",
+                );
+                error.retry_after = Some(2);
+                Err(error)
+            }
+        }
+    }
+}
+
 /// Request id, concurrency limit, metrics and the access log, for every request.
 async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -173,31 +202,30 @@ async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> R
     let method = request.method().clone();
     let route =
         request.extensions().get::<MatchedPath>().map_or("unmatched", |path| path.as_str()).to_owned();
-    let received = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
-        .unwrap_or(0);
-    let _permit = app.limit.acquire().await;
-    app.metrics.in_flight(1);
-    // Upstream events (with the store's x-amz-request-id) log inside this span, so they carry
-    // the service's request id too.
-    let span = tracing::info_span!("request", request_id = %id);
-    let mut response = next.run(request).instrument(span).await;
-    app.metrics.in_flight(-1);
-    if response.extensions().get::<ErrorMarker>().is_some() {
-        response = with_request_id(response, &id).await;
-    }
+    let mut response = match app.concurrency_permit(&route).await {
+        Ok(permit) => {
+            let in_flight = InFlight::new(Arc::clone(&app.metrics), permit);
+            let request = request.map(|body| {
+                Body::new(Metered::new(body, Arc::clone(&app.metrics), Direction::Received, None))
+            });
+            // Upstream events (with the store's x-amz-request-id) log inside this span, so
+            // they carry the service's request id too.
+            let span = tracing::info_span!("request", request_id = %id);
+            let mut response = next.run(request).instrument(span).await;
+            if response.extensions().get::<ErrorMarker>().is_some() {
+                response = with_request_id(response, &id).await;
+            }
+            // The request stays in flight, holding its permit, until its body is sent.
+            response.map(|body| {
+                Body::new(Metered::new(body, Arc::clone(&app.metrics), Direction::Sent, Some(in_flight)))
+            })
+        }
+        Err(error) => with_request_id(error.into_response(), &id).await,
+    };
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
     let status = response.status().as_u16();
-    let sent = response
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok()?.parse::<u64>().ok())
-        .unwrap_or(0);
-    app.metrics.bytes(received, sent);
     app.metrics.request(method.as_str(), &route, status, started.elapsed());
     tracing::info!(request_id = %id, %method, %route, status, elapsed_ms = started.elapsed().as_millis() as u64, "request");
     response

@@ -8,6 +8,7 @@ pub mod embedded;
 mod error;
 mod handlers;
 mod listing;
+mod metered;
 pub mod metrics;
 mod server;
 pub mod settings;

@@ -125,6 +125,34 @@ impl<'a> Call<'a> {
         self.body = body;
         self
     }
+
+    fn has_query(&self, name: &str) -> bool {
+        self.query.iter().any(|(query_name, _)| *query_name == name)
+    }
+
+    /// The S3 operation this call is, as the API Reference names it (for metrics).
+    pub(crate) fn operation(&self) -> &'static str {
+        let copy = self.headers.iter().any(|(name, _)| name == "x-amz-copy-source");
+        match (&self.method, self.bucket.is_some(), self.key.is_some()) {
+            (&Method::GET, false, _) => "ListBuckets",
+            (&Method::HEAD, true, false) => "HeadBucket",
+            (&Method::PUT, true, false) => "CreateBucket",
+            (&Method::DELETE, true, false) => "DeleteBucket",
+            (&Method::GET, true, false) if self.has_query("uploads") => "ListMultipartUploads",
+            (&Method::GET, true, false) => "ListObjectsV2",
+            (&Method::POST, true, false) => "DeleteObjects",
+            (&Method::HEAD, _, true) => "HeadObject",
+            (&Method::GET, _, true) => "GetObject",
+            (&Method::PUT, _, true) if copy => "CopyObject",
+            (&Method::PUT, _, true) if self.has_query("partNumber") => "UploadPart",
+            (&Method::PUT, _, true) => "PutObject",
+            (&Method::DELETE, _, true) if self.has_query("uploadId") => "AbortMultipartUpload",
+            (&Method::DELETE, _, true) => "DeleteObject",
+            (&Method::POST, _, true) if self.has_query("uploads") => "CreateMultipartUpload",
+            (&Method::POST, _, true) => "CompleteMultipartUpload",
+            _ => "Other",
+        }
+    }
 }
 
 /// A successful answer.
@@ -428,7 +456,20 @@ impl Client {
             .map_err(|error| Error::InvalidInput(format!("cannot build the request: {error}")))?;
 
         let read_timeout = inner.config.read_timeout;
-        let response = match tokio::time::timeout(read_timeout, inner.http.request(http_request)).await {
+        let sent_at = Instant::now();
+        let answer = tokio::time::timeout(read_timeout, inner.http.request(http_request)).await;
+        if let Some(observer) = &inner.config.observer {
+            let status = match &answer {
+                Ok(Ok(response)) => Some(response.status().as_u16()),
+                _ => None,
+            };
+            observer.observe(&crate::Attempt {
+                operation: call.operation(),
+                status,
+                elapsed: sent_at.elapsed(),
+            });
+        }
+        let response = match answer {
             Err(_) => {
                 return Err(Error::Transport {
                     message: format!("no response within {read_timeout:?}"),
@@ -531,5 +572,39 @@ fn retryable(error: &Error, idempotent: bool) -> bool {
             throttled || damaged || service.status == 503 || (server_failed && idempotent)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_are_named_as_the_api_reference_does() {
+        let (bucket, key) = (Some("b"), Some("k"));
+        let cases = [
+            (Call::new(Method::GET, None, None), "ListBuckets"),
+            (Call::new(Method::HEAD, bucket, None), "HeadBucket"),
+            (Call::new(Method::PUT, bucket, None), "CreateBucket"),
+            (Call::new(Method::DELETE, bucket, None), "DeleteBucket"),
+            (Call::new(Method::GET, bucket, None).query("list-type", "2"), "ListObjectsV2"),
+            (Call::new(Method::GET, bucket, None).query("uploads", ""), "ListMultipartUploads"),
+            (Call::new(Method::POST, bucket, None).query("delete", ""), "DeleteObjects"),
+            (Call::new(Method::HEAD, bucket, key), "HeadObject"),
+            (Call::new(Method::GET, bucket, key), "GetObject"),
+            (Call::new(Method::PUT, bucket, key), "PutObject"),
+            (Call::new(Method::PUT, bucket, key).header("x-amz-copy-source", "/b/a"), "CopyObject"),
+            (
+                Call::new(Method::PUT, bucket, key).query("partNumber", "1").query("uploadId", "u"),
+                "UploadPart",
+            ),
+            (Call::new(Method::DELETE, bucket, key), "DeleteObject"),
+            (Call::new(Method::DELETE, bucket, key).query("uploadId", "u"), "AbortMultipartUpload"),
+            (Call::new(Method::POST, bucket, key).query("uploads", ""), "CreateMultipartUpload"),
+            (Call::new(Method::POST, bucket, key).query("uploadId", "u"), "CompleteMultipartUpload"),
+        ];
+        for (call, operation) in cases {
+            assert_eq!(call.operation(), operation, "{call:?}");
+        }
     }
 }

@@ -209,6 +209,40 @@ pub struct Config {
     /// Connect to this address whatever the host name says, as `curl --resolve` does: for
     /// virtual-hosted style against a local store whose bucket host names do not resolve.
     pub connect_to: Option<std::net::IpAddr>,
+    /// Told of every attempt the client makes, retries included (metrics).
+    pub observer: Option<AttemptObserver>,
+}
+
+/// What an [`AttemptObserver`] is told of one attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct Attempt {
+    /// The S3 operation, as the S3 API Reference names it (`GetObject`, `UploadPart`...).
+    pub operation: &'static str,
+    /// The answer's HTTP status; `None` when no answer came (connection failure, timeout).
+    pub status: Option<u16>,
+    /// From sending the request to the answer's headers.
+    pub elapsed: Duration,
+}
+
+/// A callback told of every attempt a [`crate::Client`] makes: for upstream latency metrics.
+#[derive(Clone)]
+pub struct AttemptObserver(std::sync::Arc<dyn Fn(&Attempt) + Send + Sync>);
+
+impl AttemptObserver {
+    /// An observer calling `observe` after each attempt; it should be quick (it runs inline).
+    pub fn new(observe: impl Fn(&Attempt) + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(observe))
+    }
+
+    pub(crate) fn observe(&self, attempt: &Attempt) {
+        (self.0)(attempt);
+    }
+}
+
+impl std::fmt::Debug for AttemptObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AttemptObserver")
+    }
 }
 
 impl Config {
@@ -228,6 +262,7 @@ impl Config {
             checksum: ChecksumCalculation::default(),
             store_keeps_files: false,
             connect_to: None,
+            observer: None,
         }
     }
 

@@ -21,7 +21,8 @@ mod xml;
 pub use body::ByteStream;
 pub use client::Client;
 pub use config::{
-    Addressing, ChecksumCalculation, Config, Endpoint, Overrides, RetryPolicy, TransferSettings,
+    Addressing, Attempt, AttemptObserver, ChecksumCalculation, Config, Endpoint, Overrides, RetryPolicy,
+    TransferSettings,
 };
 pub use error::{Error, Result, ServiceError};
 pub use multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};

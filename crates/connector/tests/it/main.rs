@@ -7,6 +7,7 @@ mod bad_input;
 mod definition;
 mod embedded;
 mod faults;
+mod metrics;
 mod tls;
 
 use base64::Engine;

@@ -195,6 +195,28 @@ impl App {
     }
 }
 
+/// The most request headers the service takes, and their most bytes (names and values): far
+/// above what S3 itself takes (8 KB), so only abuse meets them. hyper parses up to
+/// [`crate::server::MAX_PARSED_HEADERS`] so that these limits answer in JSON; past that, and
+/// past its buffer, hyper answers 431 itself.
+const MAX_HEADERS: usize = 100;
+const MAX_HEADER_BYTES: usize = 32 << 10;
+
+fn check_headers(headers: &axum::http::HeaderMap) -> Result<(), ApiError> {
+    let bytes: usize = headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return Err(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "RequestHeaderFieldsTooLarge",
+            format!(
+                "the request has {} headers of {bytes} bytes in all: send at most {MAX_HEADERS} headers and {MAX_HEADER_BYTES} bytes",
+                headers.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Request id, concurrency limit, metrics and the access log, for every request.
 async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -202,7 +224,11 @@ async fn observe(State(app): State<Arc<App>>, request: Request, next: Next) -> R
     let method = request.method().clone();
     let route =
         request.extensions().get::<MatchedPath>().map_or("unmatched", |path| path.as_str()).to_owned();
-    let mut response = match app.concurrency_permit(&route).await {
+    let admitted = match check_headers(request.headers()) {
+        Ok(()) => app.concurrency_permit(&route).await,
+        Err(error) => Err(error),
+    };
+    let mut response = match admitted {
         Ok(permit) => {
             let in_flight = InFlight::new(Arc::clone(&app.metrics), permit);
             let request = request.map(|body| {

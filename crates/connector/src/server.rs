@@ -12,6 +12,10 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+/// How many request headers hyper parses: more than the service takes, so that a request with
+/// too many gets the service's JSON 431 rather than hyper's empty one.
+pub(crate) const MAX_PARSED_HEADERS: usize = 1000;
+
 /// How long in-flight requests get to finish after a shutdown signal.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
@@ -69,6 +73,7 @@ pub async fn serve(
     http.http1()
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(app.settings.idle_timeout)
+        .max_headers(MAX_PARSED_HEADERS)
         .max_buf_size(512 << 10);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -235,6 +235,12 @@ async fn malformed_requests_get_4xx_json_and_never_reach_the_store() {
         ),
     );
     add(
+        "a header of 100 KB",
+        request("GET", "/v1/buckets", &with_auth(&[("X-Large", "h".repeat(100_000))]), b""),
+    );
+    let many: Vec<(&'static str, String)> = (0..300).map(|index| ("X-Many", index.to_string())).collect();
+    add("300 headers", request("GET", "/v1/buckets", &with_auth(&many), b""));
+    add(
         "basic with spaces",
         request("GET", "/v1/buckets", &[("Authorization", format!("Basic {}", b64("user:pass word")))], b""),
     );

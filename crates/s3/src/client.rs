@@ -544,7 +544,8 @@ pub(crate) fn classify(error: ServiceError, call: &Call<'_>, signed: &SignedRequ
         "NoSuchBucket" => Error::NoSuchBucket { bucket, error },
         "NoSuchKey" => Error::NoSuchKey { bucket, key: call.key.unwrap_or_default().to_owned(), error },
         "AccessDenied" => Error::AccessDenied(error),
-        "InvalidAccessKeyId" => Error::InvalidAccessKeyId(error),
+        // s3s-based stores answer an unknown access key id with NotSignedUp.
+        "InvalidAccessKeyId" | "NotSignedUp" => Error::InvalidAccessKeyId(error),
         "SignatureDoesNotMatch" => Error::SignatureDoesNotMatch {
             error,
             our_canonical_request: signed.canonical_request().to_string(),

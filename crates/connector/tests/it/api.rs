@@ -307,6 +307,16 @@ async fn credentials_errors_and_health() {
         assert_eq!(error["error"]["code"], "SignatureDoesNotMatch");
         assert!(!error["error"]["requestId"].as_str().unwrap().is_empty());
         assert!(!String::from_utf8_lossy(&wrong.body).contains("wrong\""));
+        let unknown = service
+            .call(
+                "GET",
+                "/v1/buckets",
+                &[("authorization", &basic("AKIAUNKNOWNKEY000000", test_support::SECRET_KEY))],
+                Bytes::new(),
+            )
+            .await;
+        assert_eq!(unknown.status, 403, "{}", server.name);
+        assert_eq!(unknown.json()["error"]["code"], "InvalidAccessKeyId", "{}", server.name);
         let missing = service.call("GET", "/v1/buckets", &[("authorization", "")], Bytes::new()).await;
         assert_eq!(missing.status, 401);
         assert!(missing.header("www-authenticate").unwrap().starts_with("Basic"));

@@ -417,9 +417,11 @@ pub(crate) async fn upload_file(
     })?;
     s3::validate_key(&request.key).map_err(|error| ApiError::bad_request("InvalidKey", error.to_string()))?;
     let (encoded, envelope_type) = match &request.content {
-        Content::Text(text) => (text, None),
-        Content::Envelope { content, content_type } => (content, content_type.as_deref()),
+        Content::Text(text) => (text.as_ref(), None),
+        Content::Envelope { content, content_type } => (content.as_ref(), content_type.as_deref()),
     };
+    let (uri_type, encoded) = split_data_uri(encoded)?;
+    let envelope_type = envelope_type.or(uri_type);
     let decoded = decode_base64(encoded)?;
     let mut metadata = Vec::new();
     for (name, value) in &request.metadata {
@@ -459,6 +461,30 @@ pub(crate) async fn upload_file(
     let size = decoded.len() as u64;
     let output = client.upload(&bucket, &key, decoded.as_ref(), &options, Some(size)).await?;
     Ok(put_answer(&bucket, &key, &output))
+}
+
+/// Splits a data URI (`data:image/png;base64,iVBOR...`, as Power Apps' image and pen controls
+/// give their content) into its media type, if it names one, and its base64 text; any other
+/// text is base64 as it is.
+fn split_data_uri(text: &str) -> Result<(Option<&str>, &str), ApiError> {
+    let Some(rest) = text.strip_prefix("data:") else {
+        return Ok((None, text));
+    };
+    let Some((header, data)) = rest.split_once(',') else {
+        return Err(ApiError::bad_request(
+            "InvalidBase64",
+            "content is a data URI without a ',' before its data",
+        ));
+    };
+    let mut parameters = header.split(';');
+    let media_type = parameters.next().map(str::trim).filter(|kind| !kind.is_empty());
+    if !parameters.any(|parameter| parameter.trim().eq_ignore_ascii_case("base64")) {
+        return Err(ApiError::bad_request(
+            "InvalidBase64",
+            "content is a data URI that is not base64: send data:<type>;base64,<data>",
+        ));
+    }
+    Ok((media_type, data))
 }
 
 /// Decodes standard base64 (padding optional, white space ignored, the URL-safe alphabet too).
@@ -547,6 +573,17 @@ mod tests {
         ] {
             assert!(validate_range(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn data_uris_give_their_type_and_data() {
+        let (kind, data) = split_data_uri("data:image/png;base64,iVBORw0KGgo=").unwrap();
+        assert_eq!((kind, data), (Some("image/png"), "iVBORw0KGgo="));
+        let (kind, data) = split_data_uri("data:;base64,aGk=").unwrap();
+        assert_eq!((kind, data), (None, "aGk="));
+        assert_eq!(split_data_uri("aGk=").unwrap(), (None, "aGk="));
+        assert!(split_data_uri("data:text/plain,hello").is_err());
+        assert!(split_data_uri("data:image/png;base64").is_err());
     }
 
     #[test]

@@ -147,6 +147,21 @@ async fn power_automate_files_are_stored_byte_exact() {
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         );
         assert_eq!(docx["metadata"]["source"], "flow");
+        // A Power Apps image as a data URI: the bytes, and the type it names.
+        let png = &files[3].1;
+        let uri = format!(
+            "data:image/png;base64,{}",
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png)
+        );
+        let body = serde_json::json!({"key": "photos/from-app", "content": uri});
+        let answer =
+            service.call("POST", &format!("/v1/buckets/{bucket}/files"), &[], body.to_string()).await;
+        assert_eq!(answer.status, 200, "{}: {:?}", server.name, answer.body);
+        let back = service
+            .call("GET", &format!("/v1/buckets/{bucket}/objects/photos/from-app"), &[], Bytes::new())
+            .await;
+        assert_eq!(&back.body[..], &png[..], "{}", server.name);
+        assert_eq!(back.header("content-type"), Some("image/png"));
         let bad = service
             .call(
                 "POST",

@@ -84,6 +84,13 @@ pub fn validate_file_key(bucket: &str, key: &str) -> Result<(), Error> {
             key.len()
         )));
     }
+    if key.contains('\0') {
+        return Err(Error::InvalidKey(
+            "the key has a NUL character, which this store (it keeps objects as files) cannot hold in a \
+             file name: rename the object, or use an S3 store such as MinIO, Ceph or AWS"
+                .to_owned(),
+        ));
+    }
     // A trailing '/' names a folder marker, which such stores keep as a directory.
     let body = key.strip_suffix('/').unwrap_or(key);
     if body.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {

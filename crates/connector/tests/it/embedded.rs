@@ -31,6 +31,7 @@ async fn the_embedded_store_refuses_keys_that_would_land_outside_their_bucket() 
         "a%2F%2Fb",
         "%2Fleading",
         "a%2F.%2Fb",
+        "nul%00byte",
     ] {
         let answer = put(key).await;
         assert_eq!(answer.status, 400, "{key}: {:?}", answer.body);

@@ -15,7 +15,8 @@
 #   - the service's peak RSS while streaming 1 GiB up and then down.
 # Prints each run, then the medians and their ratios.
 #
-# Usage: [ROUNDS=5] [LINK=5gbit|none] scripts/bench-service.sh
+# Usage: [ROUNDS=5] [LINK=5gbit|none] [SERVICE_ARGS="--worker-threads 1"] scripts/bench-service.sh
+# (SERVICE_ARGS: more flags for `s3-connector serve`)
 # The link needs root and tc (iproute2) for `ip netns`; LINK=none, or neither, runs on bare
 # loopback alone. Inside the namespace every server binds its own private 127.0.0.1.
 set -euo pipefail
@@ -71,7 +72,8 @@ link_off() { tc qdisc del dev lo root 2>/dev/null || true; }
 
 start_service() {
     local port; port=$(_free_port 1 40000)
-    "$BIN" serve --listen "127.0.0.1:$port" --endpoint "$STORE" >/dev/null 2>"$S3C_STATE/service.log" &
+    # shellcheck disable=SC2086 # SERVICE_ARGS is a list of flags
+    "$BIN" serve --listen "127.0.0.1:$port" --endpoint "$STORE" ${SERVICE_ARGS:-} >/dev/null 2>"$S3C_STATE/service.log" &
     service_pid=$!
     for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
     SERVICE="http://127.0.0.1:$port"

@@ -236,9 +236,13 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "S3_CONNECTOR_REQUEST_CHECKSUM_CALCULATION", value_name = "WHEN")]
     pub(crate) request_checksum_calculation: Option<String>,
     /// MiB that uploads in progress may hold for buffers, all together (a streaming upload
-    /// holds up to 32); past it, uploads wait, then get 503 [default: 512, at least 32].
+    /// holds up to 40); past it, uploads wait, then get 503 [default: 512, at least 40].
     #[arg(long, env = "S3_CONNECTOR_UPLOAD_MEMORY", value_name = "MIB")]
     pub(crate) upload_memory: Option<u32>,
+    /// Threads that serve requests [default: one per CPU core]. One thread streams with about
+    /// a fifth less CPU per byte: run one instance per core behind a load balancer to use it.
+    #[arg(long, env = "S3_CONNECTOR_WORKER_THREADS", value_name = "N")]
+    pub(crate) worker_threads: Option<usize>,
     /// A TOML file with the same settings (kebab-case names, e.g. list-all-cap = 5000).
     #[arg(long, env = "S3_CONNECTOR_CONFIG")]
     pub(crate) config: Option<PathBuf>,

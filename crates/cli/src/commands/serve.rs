@@ -22,6 +22,7 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
         log_json: args.log_json.then_some(true),
         request_checksum_calculation: args.request_checksum_calculation.clone(),
         upload_memory_mib: args.upload_memory,
+        worker_threads: args.worker_threads,
     };
     let from_file = match &args.config {
         Some(path) => {
@@ -34,7 +35,11 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
     };
     let settings = given.or(from_file).resolve().map_err(bad_input)?;
     init_logging(settings.log_json);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = settings.worker_threads {
+        runtime.worker_threads(threads);
+    }
+    let runtime = runtime.enable_all().build()?;
     runtime.block_on(connector::run(settings))?;
     Ok(())
 }

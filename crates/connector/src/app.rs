@@ -63,12 +63,7 @@ impl App {
         // its bucket (next to the store's credentials file).
         config.store_keeps_files = embedded_endpoint.is_some();
         config.checksum = settings.checksum;
-        // Memory per upload is about part size x (parts in flight + 1): 8 MiB x 4 keeps a
-        // streaming upload of any size under 64 MiB of resident memory. Three parts in flight
-        // rather than two ride out a slow part: with two, one part the store held up stalled
-        // the whole upload now and then (1 run in 5 at 0.7 of the usual rate, on SeaweedFS).
-        config.transfer =
-            s3::TransferSettings { multipart_threshold: 8 << 20, part_size: 8 << 20, concurrency: 3 };
+        config.transfer = crate::settings::UPLOAD_TRANSFER;
         let metrics = Arc::new(Metrics::default());
         let observed = Arc::clone(&metrics);
         config.observer = Some(s3::AttemptObserver::new(move |attempt| observed.upstream(attempt)));

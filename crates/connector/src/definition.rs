@@ -142,7 +142,7 @@ fn definitions() -> Value {
         }},
         "UploadFileRequest": {"type": "object", "required": ["key", "content"], "additionalProperties": false, "properties": {
             "key": {"type": "string", "minLength": 1, "maxLength": 1024, "x-ms-summary": "Key", "description": "The key (file name, with folders) to store under."},
-            "content": {"type": "string", "format": "byte", "x-ms-summary": "File content", "description": "The file's content, base64-encoded (the File Content of a flow), or a data URI such as data:image/png;base64,... (as Power Apps image controls give)."},
+            "content": {"type": "string", "format": "byte", "x-ms-summary": "File content", "description": "The file's content, base64-encoded (the File Content of a flow), or a data URI such as data:image/png;base64,... (as Power Apps gives images)."},
             "contentType": {"type": "string", "pattern": "^[ -~]*$", "x-ms-summary": "Content type", "description": "MIME type; guessed from the key's extension when empty."},
             "metadata": {"type": "object", "additionalProperties": {"type": "string", "pattern": "^[ -~]{0,200}$"}, "x-ms-summary": "Metadata", "description": "User metadata to store, by name (letters, digits, '-' and '_'; printable ASCII values; 2 KB in all).", "x-ms-visibility": "advanced"}
         }},

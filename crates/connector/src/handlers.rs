@@ -463,9 +463,9 @@ pub(crate) async fn upload_file(
     Ok(put_answer(&bucket, &key, &output))
 }
 
-/// Splits a data URI (`data:image/png;base64,iVBOR...`, as Power Apps' image and pen controls
-/// give their content) into its media type, if it names one, and its base64 text; any other
-/// text is base64 as it is.
+/// Splits a data URI (`data:image/png;base64,iVBOR...`, as Power Apps gives an image through
+/// `JSON(image, JSONFormat.IncludeBinaryData)`) into its media type, if it names one, and its
+/// base64 text; any other text is base64 as it is.
 fn split_data_uri(text: &str) -> Result<(Option<&str>, &str), ApiError> {
     let Some(rest) = text.strip_prefix("data:") else {
         return Ok((None, text));

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, unreachable_pub)]
 
 mod s3_commands;
+mod serve_logs;
 mod sign;
 
 use std::io::Write;

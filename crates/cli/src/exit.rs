@@ -75,7 +75,7 @@ pub(crate) fn signature_mismatch(error: &anyhow::Error) -> Option<String> {
             _ => None,
         })?;
     let mut out = String::from("\nOur canonical request:\n");
-    out.push_str(ours);
+    out.push_str(&without_session_token(ours));
     out.push_str("\n\nOur string to sign:\n");
     out.push_str(our_string_to_sign);
     match (&server.canonical_request, &server.string_to_sign) {
@@ -83,7 +83,7 @@ pub(crate) fn signature_mismatch(error: &anyhow::Error) -> Option<String> {
         (canonical, string_to_sign) => {
             if let Some(canonical) = canonical {
                 out.push_str("\n\nThe server's canonical request:\n");
-                out.push_str(canonical);
+                out.push_str(&without_session_token(canonical));
             }
             if let Some(string_to_sign) = string_to_sign {
                 out.push_str("\n\nThe server's string to sign:\n");
@@ -93,4 +93,43 @@ pub(crate) fn signature_mismatch(error: &anyhow::Error) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// A canonical request with the session token's value replaced by its length and the start of
+/// its SHA-256: an error never shows a credential, and two tokens can still be told apart.
+fn without_session_token(canonical_request: &str) -> String {
+    const HEADER: &str = "x-amz-security-token:";
+    let mut out = String::with_capacity(canonical_request.len());
+    for (index, line) in canonical_request.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        match line.strip_prefix(HEADER) {
+            Some(token) => {
+                let digest = sigv4::sha256_hex(token.as_bytes());
+                let start = digest.get(..12).unwrap_or(&digest);
+                out.push_str(&format!(
+                    "{HEADER}<session token: {} characters, SHA-256 {start}...>",
+                    token.len()
+                ));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_tokens_are_hidden_in_canonical_requests() {
+        let canonical = "GET\n/\n\nhost:example.com\nx-amz-security-token:SECRET-TOKEN\n\nhost;x-amz-security-token\nUNSIGNED-PAYLOAD";
+        let shown = without_session_token(canonical);
+        assert!(!shown.contains("SECRET-TOKEN"), "{shown}");
+        assert!(shown.contains("x-amz-security-token:<session token: 12 characters, SHA-256 "), "{shown}");
+        assert_eq!(shown.lines().count(), canonical.lines().count());
+        assert_eq!(without_session_token("GET\n/"), "GET\n/");
+    }
 }

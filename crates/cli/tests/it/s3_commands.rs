@@ -149,6 +149,12 @@ async fn failures_are_one_line_with_documented_codes() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Our canonical request:\nGET\n/err-bucket\n"), "{stderr}");
     assert!(!stderr.contains("wrong-secret"));
+    // A session token is signed, so it is in the canonical request: the error hides its value.
+    wrong.push(("AWS_SESSION_TOKEN", "session-token-value-0123".to_owned()));
+    let output = s3c(&["ls", "s3://err-bucket"], b"", &wrong);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("x-amz-security-token:<session token: 24 characters"), "{stderr}");
+    assert!(!stderr.contains("session-token-value-0123"), "{stderr}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

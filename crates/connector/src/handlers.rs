@@ -185,6 +185,21 @@ fn check_metadata(metadata: &[(String, String)]) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `Content-MD5`: the base64 of the body's 16-byte MD5, checked before anything is stored.
+fn content_md5(headers: &HeaderMap) -> Result<Option<[u8; 16]>, ApiError> {
+    let Some(text) = header_text(headers, "content-md5")? else {
+        return Ok(None);
+    };
+    base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()
+        .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request("InvalidDigest", "Content-MD5 must be the base64 of the body's 16-byte MD5")
+        })
+}
+
 /// User metadata from `x-amz-meta-*` request headers.
 fn metadata_from(headers: &HeaderMap) -> Result<Vec<(String, String)>, ApiError> {
     let mut metadata = Vec::new();
@@ -265,6 +280,7 @@ pub(crate) async fn put_object(
         content_disposition: header_text(&headers, "content-disposition")?.map(str::to_owned),
         metadata: metadata_from(&headers)?,
         create_only,
+        content_md5: content_md5(&headers)?,
     };
     // A caller that stops sending mid-body fails the upload after the upstream timeout, rather
     // than holding a connection and a multipart upload open for ever.

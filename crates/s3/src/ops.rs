@@ -44,6 +44,21 @@ pub(crate) fn add_put_options<'a>(mut call: Call<'a>, options: &PutOptions) -> R
     Ok(call)
 }
 
+/// The 400 BadDigest S3 answers when a body's MD5 is not its `Content-MD5`.
+pub(crate) fn check_md5(expected: &[u8; 16], actual: &[u8; 16]) -> Result<(), Error> {
+    if expected == actual {
+        return Ok(());
+    }
+    Err(Error::Service(Box::new(ServiceError {
+        status: 400,
+        code: "BadDigest".to_owned(),
+        message: "the body's MD5 is not the Content-MD5 sent with it: the body was damaged on the way, \
+                  or the Content-MD5 is of other bytes; nothing was stored"
+            .to_owned(),
+        ..ServiceError::default()
+    })))
+}
+
 /// The 304 or 412 a store that ignored the conditions should have sent (see
 /// [`crate::conditions`]).
 fn check_conditions(conditions: &Conditions, head: &ObjectHead, reply: &Reply) -> Result<(), Error> {
@@ -277,6 +292,9 @@ impl Client {
         options: &PutOptions,
     ) -> Result<PutOutput, Error> {
         let size = body.len() as u64;
+        if let Some(expected) = &options.content_md5 {
+            check_md5(expected, &Md5::digest(&body).into())?;
+        }
         let build = || {
             let mut call =
                 add_put_options(Call::new(Method::PUT, Some(bucket), Some(key)), options)?.body(body.clone());

@@ -12,8 +12,48 @@ use crate::client::Client;
 use crate::multipart::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
 use crate::types::{CompletedPart, GetOptions, PutOptions, PutOutput};
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use md5::{Digest, Md5};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::task::JoinSet;
+
+/// A reader that takes the MD5 of what passes through it, when asked to.
+struct Md5Reader<R> {
+    inner: R,
+    md5: Option<Md5>,
+}
+
+impl<R> Md5Reader<R> {
+    /// The MD5 of everything read so far, if it is being taken.
+    fn digest(&self) -> Option<[u8; 16]> {
+        self.md5.as_ref().map(|md5| md5.clone().finalize().into())
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Md5Reader<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        context: &mut Context<'_>,
+        buffer: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let before = buffer.filled().len();
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.inner).poll_read(context, buffer);
+        if let (Poll::Ready(Ok(())), Some(md5)) = (&polled, &mut this.md5) {
+            md5.update(&buffer.filled()[before..]);
+        }
+        polled
+    }
+}
+
+/// Whether the body read matches the caller's `Content-MD5`, if one was given.
+fn check_body_md5<R>(options: &PutOptions, reader: &Md5Reader<R>) -> Result<(), Error> {
+    match (&options.content_md5, reader.digest()) {
+        (Some(expected), Some(actual)) => crate::ops::check_md5(expected, &actual),
+        _ => Ok(()),
+    }
+}
 
 /// Reads until `buffer` holds `target` bytes or the reader ends; true at the end.
 async fn fill<R: AsyncRead + Unpin>(
@@ -93,10 +133,11 @@ impl Client {
         &self,
         bucket: &str,
         key: &str,
-        mut reader: R,
+        reader: R,
         options: &PutOptions,
         size_hint: Option<u64>,
     ) -> Result<PutOutput, Error> {
+        let mut reader = Md5Reader { inner: reader, md5: options.content_md5.map(|_| Md5::new()) };
         crate::names::validate_bucket(bucket)?;
         self.check_key(bucket, key)?;
         if options.create_only {
@@ -133,8 +174,11 @@ impl Client {
             ended = fill(&mut reader, &mut buffer, settings.multipart_threshold + 1).await?;
         }
         if ended && buffer.len() <= settings.multipart_threshold {
+            check_body_md5(options, &reader)?;
             let body = buffer.freeze();
-            let result = self.put_object(bucket, key, body.clone(), options).await;
+            // The MD5 is checked: PutObject need not take it again.
+            let options = PutOptions { content_md5: None, ..options.clone() };
+            let result = self.put_object(bucket, key, body.clone(), &options).await;
             self.buffers().give(body, keep);
             return result;
         }
@@ -146,7 +190,9 @@ impl Client {
             upload_id: upload_id.clone(),
             armed: true,
         };
-        match self.upload_parts(bucket, key, &upload_id, &mut reader, buffer, size_hint).await {
+        let uploaded = self.upload_parts(bucket, key, &upload_id, &mut reader, buffer, size_hint).await;
+        // A body that is not what its Content-MD5 says is never completed: the upload is aborted.
+        match uploaded.and_then(|uploaded| check_body_md5(options, &reader).map(|()| uploaded)) {
             Ok((parts, size)) => {
                 let result = self
                     .complete_multipart_upload(bucket, key, &upload_id, &parts, options.create_only)

@@ -110,6 +110,10 @@ pub struct PutOptions {
     pub metadata: Vec<(String, String)>,
     /// `If-None-Match: *`: create only; fail with 412 if the key exists.
     pub create_only: bool,
+    /// The MD5 the caller says the whole body has (`Content-MD5`): PutObject and
+    /// [`Client::upload`](crate::Client::upload) check the bytes against it before anything is
+    /// stored, and fail with 400 BadDigest if they differ.
+    pub content_md5: Option<[u8; 16]>,
 }
 
 /// The answer to a write.

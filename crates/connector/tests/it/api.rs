@@ -368,3 +368,37 @@ async fn plain_http_credentials_are_refused_off_loopback() {
     .await;
     assert_eq!(relaxed.call("GET", "/v1/buckets", &[], Bytes::new()).await.status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn content_md5_is_checked_before_anything_is_stored() {
+    use md5::{Digest, Md5};
+    let md5_of =
+        |body: &[u8]| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, Md5::digest(body));
+    for (server, service) in servers().await {
+        let bucket = make_bucket(&server.endpoint, "md5").await;
+        // Small (one PutObject) and past the multipart threshold.
+        for (name, size) in [("small", 1000usize), ("large", (8 << 20) + 100)] {
+            let body = data(size, size as u64);
+            let path = format!("/v1/buckets/{bucket}/objects/{name}");
+            let wrong = md5_of(b"other bytes");
+            let refused = service.call("PUT", &path, &[("content-md5", &wrong)], body.clone()).await;
+            assert_eq!(refused.status, 400, "{}: {name}: {:?}", server.name, refused.body);
+            assert_eq!(refused.json()["error"]["code"], "BadDigest");
+            let absent = service.call("HEAD", &path, &[], Bytes::new()).await;
+            assert_eq!(absent.status, 404, "{}: {name}: nothing is stored", server.name);
+            let right = md5_of(&body);
+            let stored = service.call("PUT", &path, &[("content-md5", &right)], body.clone()).await;
+            assert_eq!(stored.status, 200, "{}: {name}: {:?}", server.name, stored.body);
+            let back = service.call("GET", &path, &[], Bytes::new()).await;
+            assert!(back.body == body, "{}: {name}", server.name);
+        }
+        if let Ok(open) = crate::direct_client(&server.endpoint).list_multipart_uploads(&bucket, None).await {
+            assert!(open.is_empty(), "{}: the refused multipart upload was aborted: {open:?}", server.name);
+        }
+        let malformed = service
+            .call("PUT", &format!("/v1/buckets/{bucket}/objects/m"), &[("content-md5", "abc")], "x")
+            .await;
+        assert_eq!(malformed.status, 400);
+        assert_eq!(malformed.json()["error"]["code"], "InvalidDigest");
+    }
+}

@@ -217,6 +217,7 @@ async fn metadata_and_copy() {
             content_disposition: Some("attachment; filename=\"report.docx\"".into()),
             metadata: vec![("author".into(), "Jane Doe".into()), ("dept".into(), "finance".into())],
             create_only: false,
+            content_md5: None,
         };
         client
             .put_object(&name, "src/report.docx", Bytes::from_static(b"docx bytes"), &options)
@@ -238,6 +239,15 @@ async fn metadata_and_copy() {
             client.head_object(&name, "copy/report copy.docx", &Conditions::default()).await.unwrap();
         assert_eq!(copied.content_type, options.content_type, "{}", server.name);
         assert_eq!(read_all(&client, &name, "copy/report copy.docx").await, b"docx bytes", "{}", server.name);
+
+        // A body that is not what its Content-MD5 says is refused before it is sent.
+        let damaged = PutOptions { content_md5: Some([0; 16]), ..PutOptions::default() };
+        let refused = client.put_object(&name, "damaged", Bytes::from_static(b"bytes"), &damaged).await;
+        assert!(matches!(&refused, Err(Error::Service(error)) if error.code == "BadDigest"), "{refused:?}");
+        let sound =
+            PutOptions { content_md5: Some(md5::Md5::digest(b"bytes").into()), ..PutOptions::default() };
+        client.put_object(&name, "sound", Bytes::from_static(b"bytes"), &sound).await.unwrap();
+        assert_eq!(read_all(&client, &name, "sound").await, b"bytes", "{}", server.name);
 
         let replaced = PutOptions { content_type: Some("text/plain".into()), ..PutOptions::default() };
         client

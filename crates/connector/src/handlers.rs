@@ -162,7 +162,22 @@ pub(crate) async fn head_object(
     Caller(client): Caller,
 ) -> Result<Response, ApiError> {
     let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
-    Ok(match client.head_object(&bucket, &key, &conditions(&headers)?).await {
+    let conditions = conditions(&headers)?;
+    let range = header_text(&headers, "range")?.filter(|range| !range.trim().is_empty()).map(str::to_owned);
+    if let Some(range) = range {
+        // As S3's HeadObject: the headers a ranged GET would give, 206 and Content-Range. The
+        // ranged GET's body is dropped unread.
+        validate_range(&range)?;
+        let options = s3::GetOptions { range: Some(range), conditions };
+        return Ok(match client.get_object(&bucket, &key, &options).await {
+            Ok(output) => {
+                let status = StatusCode::from_u16(output.status).unwrap_or(StatusCode::OK);
+                (status, object_headers(&output.head)).into_response()
+            }
+            Err(error) => not_modified(error),
+        });
+    }
+    Ok(match client.head_object(&bucket, &key, &conditions).await {
         Ok(head) => (StatusCode::OK, object_headers(&head)).into_response(),
         Err(error) => not_modified(error),
     })

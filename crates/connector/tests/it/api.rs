@@ -205,6 +205,10 @@ async fn ranges_conditions_and_headers() {
         let head = service.call("HEAD", &path, &[], Bytes::new()).await;
         assert_eq!((head.status, head.body.len()), (200, 0));
         assert_eq!(head.header("content-length"), Some("10"));
+        let ranged_head = service.call("HEAD", &path, &[("range", "bytes=2-4")], Bytes::new()).await;
+        assert_eq!((ranged_head.status, ranged_head.body.len()), (206, 0), "{}", server.name);
+        assert_eq!(ranged_head.header("content-range"), Some("bytes 2-4/10"));
+        assert_eq!(ranged_head.header("content-length"), Some("3"));
         let unsatisfiable = service.call("GET", &path, &[("range", "bytes=100-200")], Bytes::new()).await;
         assert_eq!(unsatisfiable.status, 416, "{}", server.name);
         assert_eq!(unsatisfiable.json()["error"]["code"], "InvalidRange");

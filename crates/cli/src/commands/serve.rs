@@ -44,22 +44,44 @@ pub(crate) fn run(args: &ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The embedded store's crates log whole requests, session tokens included, below info: they
-/// stay at info whatever `RUST_LOG` says, so no level puts a credential in the logs.
-const QUIET_TARGETS: [&str; 2] = ["s3s=info", "s3s_fs=info"];
+/// Whether an event comes from the embedded store's crates, which log whole requests,
+/// session tokens included, below info.
+fn from_the_embedded_store(target: &str) -> bool {
+    ["s3s", "s3s_fs"]
+        .iter()
+        .any(|name| target.strip_prefix(name).is_some_and(|rest| rest.is_empty() || rest.starts_with("::")))
+}
 
+/// Logs to stderr at `RUST_LOG`'s levels (default info), as JSON lines if asked; the embedded
+/// store's crates never below info, so no level puts a credential in the logs.
 fn init_logging(json: bool) {
-    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    use tracing_subscriber::filter::{FilterExt, filter_fn};
+    use tracing_subscriber::layer::{Layer, SubscriberExt};
+    use tracing_subscriber::util::SubscriberInitExt;
+    let levels = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    for directive in QUIET_TARGETS {
-        if let Ok(directive) = directive.parse() {
-            filter = filter.add_directive(directive);
-        }
-    }
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let quiet_store = filter_fn(|metadata| {
+        !(from_the_embedded_store(metadata.target()) && *metadata.level() > tracing::Level::INFO)
+    });
+    let filter = levels.and(quiet_store);
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     if json {
-        builder.json().init();
+        tracing_subscriber::registry().with(layer.json().with_filter(filter)).init();
     } else {
-        builder.init();
+        tracing_subscriber::registry().with(layer.with_filter(filter)).init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_store_is_told_by_its_targets() {
+        assert!(from_the_embedded_store("s3s"));
+        assert!(from_the_embedded_store("s3s::service"));
+        assert!(from_the_embedded_store("s3s_fs::s3"));
+        assert!(!from_the_embedded_store("s3sx"));
+        assert!(!from_the_embedded_store("connector::app"));
     }
 }

@@ -123,6 +123,16 @@ fn not_modified(error: s3::Error) -> Response {
     }
 }
 
+/// The request's Range, checked; an empty Range header asks for nothing in particular: the
+/// whole object.
+fn requested_range(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let range = header_text(headers, "range")?.filter(|range| !range.trim().is_empty());
+    if let Some(range) = range {
+        validate_range(range)?;
+    }
+    Ok(range.map(str::to_owned))
+}
+
 /// `GET /v1/buckets/{bucket}/objects/{key}`: the bytes, streamed.
 pub(crate) async fn get_object(
     OriginalUri(uri): OriginalUri,
@@ -130,12 +140,7 @@ pub(crate) async fn get_object(
     Caller(client): Caller,
 ) -> Result<Response, ApiError> {
     let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
-    // An empty Range header asks for nothing in particular: the whole object.
-    let range = header_text(&headers, "range")?.filter(|range| !range.trim().is_empty()).map(str::to_owned);
-    if let Some(range) = &range {
-        validate_range(range)?;
-    }
-    let options = s3::GetOptions { range, conditions: conditions(&headers)? };
+    let options = s3::GetOptions { range: requested_range(&headers)?, conditions: conditions(&headers)? };
     let output = match client.get_object(&bucket, &key, &options).await {
         Ok(output) => output,
         Err(error) => return Ok(not_modified(error)),
@@ -163,11 +168,9 @@ pub(crate) async fn head_object(
 ) -> Result<Response, ApiError> {
     let (bucket, key) = target::bucket_and_key(uri.path(), "objects")?;
     let conditions = conditions(&headers)?;
-    let range = header_text(&headers, "range")?.filter(|range| !range.trim().is_empty()).map(str::to_owned);
-    if let Some(range) = range {
+    if let Some(range) = requested_range(&headers)? {
         // As S3's HeadObject: the headers a ranged GET would give, 206 and Content-Range. The
         // ranged GET's body is dropped unread.
-        validate_range(&range)?;
         let options = s3::GetOptions { range: Some(range), conditions };
         return Ok(match client.get_object(&bucket, &key, &options).await {
             Ok(output) => {
@@ -339,8 +342,8 @@ fn upload_buffer_mib(client: &s3::Client, length: Option<u64>) -> u64 {
     match length {
         Some(length) if length <= threshold => length.div_ceil(MIB).max(1),
         _ => {
-            let part = s3::part_size_for(1, transfer.part_size, length) as u64;
-            (threshold + (transfer.concurrency as u64 + 1) * part).div_ceil(MIB)
+            let part = s3::part_size_for(1, transfer.part_size, length);
+            (crate::settings::multipart_buffer_bytes(&transfer, part) as u64).div_ceil(MIB)
         }
     }
 }

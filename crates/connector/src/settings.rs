@@ -197,11 +197,15 @@ pub struct Settings {
 pub(crate) const UPLOAD_TRANSFER: s3::TransferSettings =
     s3::TransferSettings { multipart_threshold: 8 << 20, part_size: 8 << 20, concurrency: 3 };
 
-/// The smallest upload memory budget: one streaming upload's buffers, its first read and a
-/// part buffer for each part in flight and one filling (40 MiB).
-pub const MIN_UPLOAD_MEMORY_MIB: u32 = ((UPLOAD_TRANSFER.multipart_threshold
-    + (UPLOAD_TRANSFER.concurrency + 1) * UPLOAD_TRANSFER.part_size)
-    >> 20) as u32;
+/// The bytes a multipart upload with parts of `part_size` holds in buffers: its first read (up
+/// to the threshold), and a part buffer for each part in flight and one filling.
+pub(crate) const fn multipart_buffer_bytes(transfer: &s3::TransferSettings, part_size: usize) -> usize {
+    transfer.multipart_threshold + (transfer.concurrency + 1) * part_size
+}
+
+/// The smallest upload memory budget: one streaming upload's buffers (40 MiB).
+pub const MIN_UPLOAD_MEMORY_MIB: u32 =
+    (multipart_buffer_bytes(&UPLOAD_TRANSFER, UPLOAD_TRANSFER.part_size) >> 20) as u32;
 
 impl Settings {
     /// Whether Basic credentials must be refused: plain HTTP on a non-loopback address,
